@@ -1,0 +1,140 @@
+/*  config: environment settings as one declarative table.  */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { S_STRING, S_ENDPOINT, S_LONG, S_LEVEL } s_kind_t;
+
+typedef struct {
+    const char *name;       //  environment variable
+    s_kind_t kind;          //  how to check it
+    const char *def;        //  default text
+    long min, max;          //  bounds for S_LONG
+    size_t offset;          //  where in config_t
+    size_t size;            //  field size for strings
+    const char *help;       //  one line for the README table
+} s_setting_t;
+
+#define STR(f) offsetof (config_t, f), sizeof (((config_t *) 0)->f)
+#define NUM(f) offsetof (config_t, f), sizeof (((config_t *) 0)->f)
+
+static const s_setting_t s_settings [] = {
+    { "CAREWATCH_DATABASE_URL", S_STRING, "", 0, 0, STR (database_url),
+      "PostgreSQL conninfo or URL; unset = the embedded server under var/" },
+    { "CAREWATCH_INTAKE_ENDPOINT", S_ENDPOINT, "tcp://127.0.0.1:5551", 0, 0, STR (intake_endpoint),
+      "intake's partner-facing ROUTER socket (SubmitBatch, Ping)" },
+    { "CAREWATCH_CALC_ENDPOINT", S_ENDPOINT, "tcp://127.0.0.1:5552", 0, 0, STR (calc_endpoint),
+      "calc's PULL socket; intake pushes BatchCommitted to it" },
+    { "CAREWATCH_CALC_EVENTS", S_ENDPOINT, "tcp://127.0.0.1:5553", 0, 0, STR (calc_events),
+      "calc's PUB socket for IndicatorChanged" },
+    { "CAREWATCH_ALERT_STREAM", S_ENDPOINT, "tcp://127.0.0.1:5554", 0, 0, STR (alert_stream),
+      "alert's PUB stream, one topic per domain and indicator" },
+    { "CAREWATCH_EXPORT_ENDPOINT", S_ENDPOINT, "tcp://127.0.0.1:5555", 0, 0, STR (export_endpoint),
+      "export's ROUTER socket (ExportRequest, Ping)" },
+    { "CAREWATCH_CALC_CONTROL", S_ENDPOINT, "tcp://127.0.0.1:5562", 0, 0, STR (calc_control),
+      "calc's control ROUTER (Ping)" },
+    { "CAREWATCH_ALERT_CONTROL", S_ENDPOINT, "tcp://127.0.0.1:5564", 0, 0, STR (alert_control),
+      "alert's control ROUTER (Ping)" },
+    { "CAREWATCH_GATEWAY_CONTROL", S_ENDPOINT, "tcp://127.0.0.1:5565", 0, 0, STR (gateway_control),
+      "gateway's control ROUTER (Ping)" },
+    { "CAREWATCH_HTTP_PORT", S_LONG, "8080", 1, 65535, NUM (http_port),
+      "gateway HTTP port" },
+    { "CAREWATCH_LOG_LEVEL", S_LEVEL, "info", 0, 0, STR (log_level),
+      "debug, info, warn or error" },
+    { "CAREWATCH_MAX_MESSAGE_BYTES", S_LONG, "67108864", 1024, 1073741824, NUM (max_message_bytes),
+      "largest ZMQ message a service accepts" },
+    { "CAREWATCH_MAX_BATCH_ROWS", S_LONG, "100000", 1, 10000000, NUM (max_batch_rows),
+      "most observations in one batch" },
+    { "CAREWATCH_MAX_BODY_BYTES", S_LONG, "33554432", 1024, 1073741824, NUM (max_body_bytes),
+      "largest HTTP request body the gateway accepts" },
+    { "CAREWATCH_DB_TIMEOUT_MS", S_LONG, "30000", 100, 3600000, NUM (db_timeout_ms),
+      "statement timeout for every query" },
+    { "CAREWATCH_DB_WAIT_MS", S_LONG, "30000", 0, 3600000, NUM (db_wait_ms),
+      "how long a starting service waits for PostgreSQL" },
+};
+
+int
+config_parse_long (const char *name, const char *text, long min, long max,
+                   long *out, char *err, size_t errlen)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol (text, &end, 10);
+    if (errno || end == text || *end != '\0' || v < min || v > max) {
+        snprintf (err, errlen, "%s: '%.64s' is not a whole number between %ld and %ld",
+                  name, text, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int
+config_check_endpoint (const char *name, const char *text, char *err, size_t errlen)
+{
+    if (strncmp (text, "ipc://", 6) == 0 && text [6])
+        return 0;
+    if (strncmp (text, "inproc://", 9) == 0 && text [9])
+        return 0;
+    if (strncmp (text, "tcp://", 6) == 0) {
+        const char *colon = strrchr (text + 6, ':');
+        long port;
+        char perr [128];
+        if (colon && colon > text + 6
+        &&  (strcmp (colon + 1, "*") == 0
+             || config_parse_long (name, colon + 1, 1, 65535, &port, perr, sizeof perr) == 0))
+            return 0;
+    }
+    snprintf (err, errlen, "%s: '%.128s' is not an endpoint like tcp://127.0.0.1:5551, "
+              "ipc://path or inproc://name", name, text);
+    return -1;
+}
+
+int
+config_load (config_t *self, char *err, size_t errlen)
+{
+    memset (self, 0, sizeof *self);
+    for (size_t i = 0; i < sizeof s_settings / sizeof s_settings [0]; i++) {
+        const s_setting_t *s = &s_settings [i];
+        const char *text = getenv (s->name);
+        if (!text || !*text)
+            text = s->def;
+        char *field = (char *) self + s->offset;
+        if (s->kind == S_LONG) {
+            long v;
+            if (config_parse_long (s->name, text, s->min, s->max, &v, err, errlen))
+                return -1;
+            if (s->size == sizeof (int))
+                *(int *) field = (int) v;
+            else
+                *(long *) field = v;
+            continue;
+        }
+        if (strlen (text) >= s->size) {
+            snprintf (err, errlen, "%s: value is longer than %zu characters", s->name, s->size - 1);
+            return -1;
+        }
+        if (s->kind == S_ENDPOINT && config_check_endpoint (s->name, text, err, errlen))
+            return -1;
+        if (s->kind == S_LEVEL
+        &&  strcmp (text, "debug") && strcmp (text, "info")
+        &&  strcmp (text, "warn") && strcmp (text, "error")) {
+            snprintf (err, errlen, "%s: '%.32s' is not one of debug, info, warn, error", s->name, text);
+            return -1;
+        }
+        strcpy (field, text);
+    }
+    return 0;
+}
+
+void
+config_print_table (void)
+{
+    printf ("| variable | default | meaning |\n|---|---|---|\n");
+    for (size_t i = 0; i < sizeof s_settings / sizeof s_settings [0]; i++)
+        printf ("| `%s` | `%s` | %s |\n", s_settings [i].name,
+                s_settings [i].def [0] ? s_settings [i].def : "(unset)", s_settings [i].help);
+}

@@ -1,0 +1,47 @@
+/*  config: carewatch's settings, read from environment variables.
+
+    Every setting is one row of a declarative table (config.c) with its
+    name, default and bounds, so the README's configuration table and the
+    code cannot drift apart: `carewatch config` prints the table.  */
+#ifndef CAREWATCH_CONFIG_H
+#define CAREWATCH_CONFIG_H
+
+#include <stddef.h>
+
+typedef struct {
+    char database_url[1024];    //  libpq conninfo; "" = the embedded server
+    char intake_endpoint[256];  //  partner-facing ROUTER (SubmitBatch, Ping)
+    char calc_endpoint[256];    //  calc's PULL socket for BatchCommitted
+    char calc_events[256];      //  calc's PUB socket for IndicatorChanged
+    char calc_control[256];     //  calc's ROUTER for Ping
+    char alert_stream[256];     //  alert's PUB stream for subscribers
+    char alert_control[256];    //  alert's ROUTER for Ping
+    char export_endpoint[256];  //  export's ROUTER (ExportRequest, Ping)
+    char gateway_control[256];  //  gateway's ROUTER for Ping
+    int http_port;              //  gateway HTTP port
+    char log_level[16];         //  debug, info, warn, error
+    long max_message_bytes;     //  largest ZMQ message accepted
+    long max_batch_rows;        //  most observations in one batch
+    long max_body_bytes;        //  largest HTTP body accepted
+    int db_timeout_ms;          //  statement timeout for every query
+    int db_wait_ms;             //  how long a starting service waits for the database
+} config_t;
+
+//  Fills *self from the environment with defaults for what is unset.
+//  Returns 0, or -1 with err naming the variable, the bad value and what
+//  is allowed.
+int config_load (config_t *self, char *err, size_t errlen);
+
+//  Parses an integer setting: the whole text must be a number between
+//  min and max.  Returns 0 or -1 with a reason in err.
+int config_parse_long (const char *name, const char *text, long min, long max,
+                       long *out, char *err, size_t errlen);
+
+//  Checks a ZMQ endpoint: tcp://host:port, ipc://path or inproc://name.
+//  Returns 0 or -1 with a reason in err.
+int config_check_endpoint (const char *name, const char *text, char *err, size_t errlen);
+
+//  Prints the settings table (name, default, meaning) as Markdown rows.
+void config_print_table (void);
+
+#endif

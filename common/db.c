@@ -1,0 +1,206 @@
+/*  db: libpq helper with reconnect and parameterised statements only.  */
+#include "db.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct _db_t {
+    PGconn *conn;           //  current connection, or NULL
+    char *conninfo;         //  what to connect to
+    char app [64];          //  application_name
+    char options [64];      //  "-c statement_timeout=..."
+    int backoff_ms;         //  next wait before a reconnect attempt
+    int connects;           //  successful connections so far
+};
+
+int
+db_resolve_url (const char *url, char *out, size_t outlen, char *err, size_t errlen)
+{
+    if (url && *url) {
+        snprintf (out, outlen, "%s", url);
+        return 0;
+    }
+    FILE *f = fopen ("var/database.url", "r");
+    if (!f || !fgets (out, (int) outlen, f)) {
+        if (f)
+            fclose (f);
+        snprintf (err, errlen, "CAREWATCH_DATABASE_URL is unset and no embedded server "
+                  "is running here (start one with scripts/pg.sh start)");
+        return -1;
+    }
+    fclose (f);
+    out [strcspn (out, "\r\n")] = '\0';
+    return 0;
+}
+
+static void
+s_notice (void *arg, const char *message)
+{
+    char text [512];
+    snprintf (text, sizeof text, "%s", message);
+    text [strcspn (text, "\n")] = '\0';
+    log_debug ("db_notice", "{s:s}", "message", text);
+}
+
+db_t *
+db_new (const char *conninfo, const char *app, int timeout_ms)
+{
+    db_t *self = calloc (1, sizeof *self);
+    self->conninfo = strdup (conninfo);
+    snprintf (self->app, sizeof self->app, "carewatch-%s", app ? app : "client");
+    snprintf (self->options, sizeof self->options, "-c statement_timeout=%d", timeout_ms);
+    self->backoff_ms = 0;
+    return self;
+}
+
+void
+db_destroy (db_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    db_t *self = *self_p;
+    if (self->conn)
+        PQfinish (self->conn);
+    free (self->conninfo);
+    free (self);
+    *self_p = NULL;
+}
+
+static int
+s_connect_once (db_t *self, char *err, size_t errlen)
+{
+    if (self->conn) {
+        PQfinish (self->conn);
+        self->conn = NULL;
+    }
+    const char *keys [] = { "dbname", "application_name", "options", "connect_timeout", NULL };
+    const char *vals [] = { self->conninfo, self->app, self->options, "5", NULL };
+    PGconn *conn = PQconnectdbParams (keys, vals, 1);
+    if (PQstatus (conn) != CONNECTION_OK) {
+        snprintf (err, errlen, "%s", PQerrorMessage (conn));
+        err [strcspn (err, "\n")] = '\0';
+        PQfinish (conn);
+        return -1;
+    }
+    PQsetNoticeProcessor (conn, s_notice, NULL);
+    self->conn = conn;
+    self->connects++;
+    self->backoff_ms = 0;
+    return 0;
+}
+
+static int64_t
+s_now_ms (void)
+{
+    struct timespec ts;
+    clock_gettime (CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+db_connect (db_t *self, int wait_ms, char *err, size_t errlen)
+{
+    int64_t deadline = s_now_ms () + wait_ms;
+    int backoff = 50;
+    while (true) {
+        if (s_connect_once (self, err, errlen) == 0) {
+            if (self->connects > 1)
+                log_info ("db_reconnected", "{s:i}", "connects", self->connects);
+            return 0;
+        }
+        if (s_now_ms () + backoff > deadline)
+            return -1;
+        usleep ((useconds_t) backoff * 1000);
+        backoff = backoff * 2 > 2000 ? 2000 : backoff * 2;
+    }
+}
+
+bool
+db_ok (db_t *self)
+{
+    return self->conn && PQstatus (self->conn) == CONNECTION_OK;
+}
+
+//  Brings a lost connection back, one attempt per call, spaced by a
+//  growing wait so a down server is not hammered.
+static int
+s_ensure (db_t *self, char *err, size_t errlen)
+{
+    if (db_ok (self))
+        return 0;
+    if (self->backoff_ms)
+        usleep ((useconds_t) self->backoff_ms * 1000);
+    if (s_connect_once (self, err, errlen) == 0) {
+        log_info ("db_reconnected", "{s:i}", "connects", self->connects);
+        return 0;
+    }
+    self->backoff_ms = self->backoff_ms ? self->backoff_ms * 2 : 100;
+    if (self->backoff_ms > 2000)
+        self->backoff_ms = 2000;
+    return -1;
+}
+
+PGresult *
+db_exec (db_t *self, const char *sql, int nparams, const char *const *params,
+         db_expect_t expect, char *err, size_t errlen)
+{
+    if (s_ensure (self, err, errlen))
+        return NULL;
+    PGresult *res = PQexecParams (self->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    ExecStatusType want = expect == DB_TUPLES ? PGRES_TUPLES_OK : PGRES_COMMAND_OK;
+    ExecStatusType got = PQresultStatus (res);
+    if (got == want)
+        return res;
+    const char *msg = PQresultErrorMessage (res);
+    if (got == PGRES_TUPLES_OK || got == PGRES_COMMAND_OK)
+        snprintf (err, errlen, "statement returned %s, expected %s",
+                  PQresStatus (got), PQresStatus (want));
+    else
+        snprintf (err, errlen, "%s", msg && *msg ? msg : PQerrorMessage (self->conn));
+    err [strcspn (err, "\n")] = '\0';
+    PQclear (res);
+    if (PQstatus (self->conn) != CONNECTION_OK)
+        log_warn ("db_connection_lost", "{s:s}", "error", err);
+    return NULL;
+}
+
+int
+db_run (db_t *self, const char *sql, int nparams, const char *const *params,
+        char *err, size_t errlen)
+{
+    PGresult *res = db_exec (self, sql, nparams, params, DB_COMMAND, err, errlen);
+    if (!res) {
+        //  A statement with RETURNING or a SELECT is fine too.
+        return -1;
+    }
+    PQclear (res);
+    return 0;
+}
+
+int
+db_ping (db_t *self)
+{
+    char err [256];
+    PGresult *res = db_exec (self, "select 1", 0, NULL, DB_TUPLES, err, sizeof err);
+    if (!res)
+        return -1;
+    PQclear (res);
+    return 0;
+}
+
+PGconn *
+db_conn (db_t *self)
+{
+    char err [256];
+    return s_ensure (self, err, sizeof err) == 0 ? self->conn : NULL;
+}
+
+int
+db_connects (db_t *self)
+{
+    return self->connects;
+}

@@ -1,0 +1,223 @@
+/*  harness: real processes for integration tests.  */
+#include "harness.h"
+#include "msg.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int
+s_free_port (void)
+{
+    int fd = socket (AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
+    a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (bind (fd, (struct sockaddr *) &a, sizeof a) || getsockname (fd, (struct sockaddr *) &a, &len)) {
+        close (fd);
+        return -1;
+    }
+    close (fd);
+    return ntohs (a.sin_port);
+}
+
+const char *
+harness_bin (const char *name, char *buf, size_t len)
+{
+    const char *dir = getenv ("CAREWATCH_BIN_DIR");
+    snprintf (buf, len, "%s/%s", dir ? dir : ".", name);
+    return buf;
+}
+
+int
+harness_sh (const char *fmt, ...)
+{
+    char cmd [2048];
+    va_list ap;
+    va_start (ap, fmt);
+    vsnprintf (cmd, sizeof cmd, fmt, ap);
+    va_end (ap);
+    int st = system (cmd);
+    return WIFEXITED (st) ? WEXITSTATUS (st) : -1;
+}
+
+int
+harness_init (harness_t *self, const char *name)
+{
+    memset (self, 0, sizeof *self);
+    snprintf (self->name, sizeof self->name, "%s", name);
+    const char *script = getenv ("CAREWATCH_TEST_PG_SCRIPT");
+    const char *cluster = getenv ("CAREWATCH_TEST_PG_NAME");
+    if (!script || !cluster) {
+        fprintf (stderr, "harness: CAREWATCH_TEST_PG_SCRIPT/NAME unset (run through ctest)\n");
+        return -1;
+    }
+    char db [64], cmd [1024];
+    snprintf (db, sizeof db, "t_%s_%d", name, (int) getpid ());
+    for (char *c = db; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
+            *c = '_';
+    snprintf (cmd, sizeof cmd, "%s createdb %s %s", script, cluster, db);
+    FILE *p = popen (cmd, "r");
+    if (!p || !fgets (self->db_url, sizeof self->db_url, p)) {
+        fprintf (stderr, "harness: %s failed\n", cmd);
+        if (p)
+            pclose (p);
+        return -1;
+    }
+    pclose (p);
+    self->db_url [strcspn (self->db_url, "\n")] = '\0';
+    char (*eps [])[64] = { &self->intake, &self->calc, &self->calc_events, &self->calc_control,
+                           &self->alert_stream, &self->alert_control, &self->export_,
+                           &self->gateway_control };
+    for (size_t i = 0; i < sizeof eps / sizeof eps [0]; i++)
+        snprintf (*eps [i], 64, "tcp://127.0.0.1:%d", s_free_port ());
+    self->http_port = s_free_port ();
+    mkdir ("logs", 0755);
+    return 0;
+}
+
+void
+harness_export (harness_t *self)
+{
+    char port [16];
+    snprintf (port, sizeof port, "%d", self->http_port);
+    setenv ("CAREWATCH_DATABASE_URL", self->db_url, 1);
+    setenv ("CAREWATCH_INTAKE_ENDPOINT", self->intake, 1);
+    setenv ("CAREWATCH_CALC_ENDPOINT", self->calc, 1);
+    setenv ("CAREWATCH_CALC_EVENTS", self->calc_events, 1);
+    setenv ("CAREWATCH_CALC_CONTROL", self->calc_control, 1);
+    setenv ("CAREWATCH_ALERT_STREAM", self->alert_stream, 1);
+    setenv ("CAREWATCH_ALERT_CONTROL", self->alert_control, 1);
+    setenv ("CAREWATCH_EXPORT_ENDPOINT", self->export_, 1);
+    setenv ("CAREWATCH_GATEWAY_CONTROL", self->gateway_control, 1);
+    setenv ("CAREWATCH_HTTP_PORT", port, 1);
+    setenv ("CAREWATCH_LOG_LEVEL", "debug", 1);
+}
+
+const char *
+harness_endpoint (harness_t *self, const char *service)
+{
+    if (strcmp (service, "intake") == 0) return self->intake;
+    if (strcmp (service, "calc") == 0) return self->calc_control;
+    if (strcmp (service, "alert") == 0) return self->alert_control;
+    if (strcmp (service, "export") == 0) return self->export_;
+    if (strcmp (service, "gateway") == 0) return self->gateway_control;
+    return NULL;
+}
+
+pid_t
+harness_start (harness_t *self, const char *service)
+{
+    if (self->nprocs == HARNESS_MAX_PROCS)
+        return -1;
+    char exe [512], name [64], log [256];
+    snprintf (name, sizeof name, "carewatch-%s", service);
+    harness_bin (name, exe, sizeof exe);
+    snprintf (log, sizeof log, "logs/%s-%s.log", self->name, service);
+    harness_export (self);
+    pid_t pid = fork ();
+    if (pid == 0) {
+        int fd = open (log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (fd >= 0) {
+            dup2 (fd, 2);
+            close (fd);
+        }
+        execl (exe, exe, (char *) NULL);
+        fprintf (stderr, "exec %s: %s\n", exe, strerror (errno));
+        _exit (127);
+    }
+    self->pids [self->nprocs] = pid;
+    snprintf (self->procs [self->nprocs], 32, "%s", service);
+    self->nprocs++;
+    return pid;
+}
+
+int
+harness_ping (const char *endpoint, int timeout_ms, bool *database_ok, char *service, size_t len)
+{
+    struct timespec t0, t;
+    clock_gettime (CLOCK_MONOTONIC, &t0);
+    while (true) {
+        zsock_t *sock = zsock_new (ZMQ_DEALER);
+        zsock_set_linger (sock, 0);
+        zsock_set_rcvtimeo (sock, 300);
+        zsock_connect (sock, "%s", endpoint);
+        Carewatch__V1__Ping ping = CAREWATCH__V1__PING__INIT;
+        ping.from = "harness";
+        msg_send (sock, NULL, &ping.base);
+        msg_t reply;
+        char err [256];
+        int rc = msg_recv (sock, false, 1 << 20, &reply, err, sizeof err);
+        bool pong = rc == 0 && msg_is (&reply, &carewatch__v1__pong__descriptor);
+        if (pong) {
+            Carewatch__V1__Pong *p = (Carewatch__V1__Pong *) reply.body;
+            if (database_ok)
+                *database_ok = p->database_ok;
+            if (service)
+                snprintf (service, len, "%s", p->service);
+        }
+        if (rc == 0)
+            msg_clear (&reply);
+        zsock_destroy (&sock);
+        if (pong)
+            return 0;
+        clock_gettime (CLOCK_MONOTONIC, &t);
+        if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 > timeout_ms)
+            return -1;
+    }
+}
+
+static int
+s_find (harness_t *self, const char *service)
+{
+    for (int i = 0; i < self->nprocs; i++)
+        if (self->pids [i] > 0 && strcmp (self->procs [i], service) == 0)
+            return i;
+    return -1;
+}
+
+int
+harness_stop (harness_t *self, const char *service, int sig, int timeout_ms)
+{
+    int i = s_find (self, service);
+    if (i < 0)
+        return -1;
+    pid_t pid = self->pids [i];
+    kill (pid, sig);
+    for (int waited = 0; waited <= timeout_ms; waited += 10) {
+        int st;
+        pid_t r = waitpid (pid, &st, WNOHANG);
+        if (r == pid) {
+            self->pids [i] = 0;
+            return WIFEXITED (st) ? WEXITSTATUS (st) : 128 + WTERMSIG (st);
+        }
+        usleep (10000);
+    }
+    kill (pid, SIGKILL);
+    waitpid (pid, NULL, 0);
+    self->pids [i] = 0;
+    return -1;
+}
+
+void
+harness_cleanup (harness_t *self)
+{
+    for (int i = 0; i < self->nprocs; i++)
+        if (self->pids [i] > 0) {
+            kill (self->pids [i], SIGKILL);
+            waitpid (self->pids [i], NULL, 0);
+            self->pids [i] = 0;
+        }
+}

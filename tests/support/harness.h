@@ -1,0 +1,66 @@
+/*  harness: runs real carewatch processes against a real PostgreSQL for
+    the integration tests.
+
+    The test PostgreSQL cluster is started by the ctest fixture
+    (scripts/pg.sh start NAME); each test gets its own fresh database and
+    its own free TCP ports, so tests can run side by side and beside a
+    running `make run`.  */
+#ifndef CAREWATCH_HARNESS_H
+#define CAREWATCH_HARNESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define HARNESS_MAX_PROCS 16
+
+typedef struct {
+    char name [64];             //  the test's name (logs, database)
+    char db_url [512];          //  its own database
+    char intake [64];           //  endpoints on free ports
+    char calc [64];
+    char calc_events [64];
+    char calc_control [64];
+    char alert_stream [64];
+    char alert_control [64];
+    char export_ [64];
+    char gateway_control [64];
+    int http_port;
+    pid_t pids [HARNESS_MAX_PROCS];   //  processes started
+    char procs [HARNESS_MAX_PROCS][32];
+    int nprocs;
+} harness_t;
+
+//  Creates a fresh database and picks free ports.  Returns 0 or -1
+//  (after printing why).
+int harness_init (harness_t *self, const char *name);
+
+//  Exports the harness's CAREWATCH_* variables into this process's
+//  environment (children inherit them).
+void harness_export (harness_t *self);
+
+//  Starts carewatch-<service> with the harness environment; its stderr
+//  goes to <build>/tests/logs/<name>-<service>.log.  Returns its pid or -1.
+pid_t harness_start (harness_t *self, const char *service);
+
+//  The control endpoint that answers Ping for a service.
+const char *harness_endpoint (harness_t *self, const char *service);
+
+//  Pings endpoint until a Pong arrives or timeout_ms passes.  Returns 0
+//  when answered; fills database_ok when not NULL.
+int harness_ping (const char *endpoint, int timeout_ms, bool *database_ok, char *service, size_t len);
+
+//  Sends sig to a started service and waits up to timeout_ms.  Returns its
+//  exit status (128+signal when killed by a signal), or -1 on timeout
+//  (the process is then killed).
+int harness_stop (harness_t *self, const char *service, int sig, int timeout_ms);
+
+//  Stops every process still running (SIGKILL) and reaps them.
+void harness_cleanup (harness_t *self);
+
+//  Runs a shell command; returns its exit status.
+int harness_sh (const char *fmt, ...);
+
+//  Path of a built binary ("carewatch", "carewatch-intake", ...).
+const char *harness_bin (const char *name, char *buf, size_t len);
+
+#endif

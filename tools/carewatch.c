@@ -1,0 +1,39 @@
+/*  carewatch: the command-line tool.
+
+    carewatch migrate              apply migrations and reference data
+    carewatch ping ENDPOINT        ask a service for its Pong
+    carewatch config               print the settings table
+*/
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const cli_command_t s_commands [] = {
+    { "migrate", cli_migrate, "apply migrations and reference data to the database" },
+    { "ping", cli_ping, "ENDPOINT [--timeout MS]: ping a service over ZMQ" },
+    { "config", cli_config, "print the configuration table (Markdown)" },
+};
+
+static void
+s_usage (FILE *out)
+{
+    fprintf (out, "usage: carewatch COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof s_commands / sizeof s_commands [0]; i++)
+        fprintf (out, "  %-14s %s\n", s_commands [i].name, s_commands [i].help);
+}
+
+int
+main (int argc, char **argv)
+{
+    if (argc < 2 || strcmp (argv [1], "--help") == 0 || strcmp (argv [1], "help") == 0) {
+        s_usage (argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < sizeof s_commands / sizeof s_commands [0]; i++)
+        if (strcmp (argv [1], s_commands [i].name) == 0)
+            return s_commands [i].fn (argc - 1, argv + 1);
+    fprintf (stderr, "carewatch: unknown command '%s'\n", argv [1]);
+    s_usage (stderr);
+    return 2;
+}

@@ -1,0 +1,19 @@
+/*  cli: the carewatch tool's subcommands.  Each takes its own argv
+    (argv[0] is the subcommand) and returns the process exit status:
+    0 success, 1 failure, 2 usage error.  */
+#ifndef CAREWATCH_CLI_H
+#define CAREWATCH_CLI_H
+
+typedef int (cli_fn) (int argc, char **argv);
+
+typedef struct {
+    const char *name;   //  subcommand
+    cli_fn *fn;         //  what runs it
+    const char *help;   //  one line of usage
+} cli_command_t;
+
+int cli_migrate (int argc, char **argv);
+int cli_ping (int argc, char **argv);
+int cli_config (int argc, char **argv);
+
+#endif

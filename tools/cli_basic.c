@@ -1,0 +1,85 @@
+/*  cli_basic: migrate, ping, config.  */
+#include "cli.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "migrate.h"
+#include "msg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int
+cli_config (int argc, char **argv)
+{
+    config_print_table ();
+    return 0;
+}
+
+int
+cli_migrate (int argc, char **argv)
+{
+    config_t cfg;
+    char err [1024], url [1024];
+    log_init ("migrate", "warn");
+    if (config_load (&cfg, err, sizeof err)
+    ||  db_resolve_url (cfg.database_url, url, sizeof url, err, sizeof err)) {
+        fprintf (stderr, "carewatch migrate: %s\n", err);
+        return 1;
+    }
+    db_t *db = db_new (url, "migrate", cfg.db_timeout_ms);
+    migrate_report_t report;
+    int rc = db_connect (db, 30000, err, sizeof err);
+    if (rc == 0)
+        rc = migrate_run (db, &report, err, sizeof err);
+    db_destroy (&db);
+    if (rc) {
+        fprintf (stderr, "carewatch migrate: %s\n", err);
+        return 1;
+    }
+    printf ("migrations: %d applied, %d already present; reference files loaded: %d\n",
+            report.applied, report.present, report.references_loaded);
+    return 0;
+}
+
+int
+cli_ping (int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf (stderr, "usage: carewatch ping ENDPOINT [--timeout MS]\n");
+        return 2;
+    }
+    int timeout = 2000;
+    if (argc >= 4 && strcmp (argv [2], "--timeout") == 0)
+        timeout = atoi (argv [3]);
+    zsys_handler_set (NULL);
+    zsock_t *sock = zsock_new (ZMQ_DEALER);
+    zsock_set_rcvtimeo (sock, timeout);
+    zsock_set_linger (sock, 0);
+    if (zsock_connect (sock, "%s", argv [1])) {
+        fprintf (stderr, "carewatch ping: cannot connect to %s\n", argv [1]);
+        zsock_destroy (&sock);
+        return 1;
+    }
+    Carewatch__V1__Ping ping = CAREWATCH__V1__PING__INIT;
+    ping.from = "carewatch-cli";
+    msg_send (sock, NULL, &ping.base);
+    msg_t reply;
+    char err [256];
+    int rc = 1;
+    if (msg_recv (sock, false, 1 << 20, &reply, err, sizeof err))
+        fprintf (stderr, "carewatch ping: no answer from %s within %d ms\n", argv [1], timeout);
+    else
+    if (msg_is (&reply, &carewatch__v1__pong__descriptor)) {
+        Carewatch__V1__Pong *pong = (Carewatch__V1__Pong *) reply.body;
+        printf ("%s %s uptime=%.1fs database=%s pid=%llu\n", pong->service, pong->version,
+                pong->uptime_seconds, pong->database_ok ? "ok" : "down",
+                (unsigned long long) pong->pid);
+        rc = 0;
+    }
+    else
+        fprintf (stderr, "carewatch ping: unexpected %s\n", reply.type->name);
+    msg_clear (&reply);
+    zsock_destroy (&sock);
+    return rc;
+}
