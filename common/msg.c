@@ -9,6 +9,7 @@ static const ProtobufCMessageDescriptor *s_types [] = {
     &carewatch__v1__error__descriptor,
     &carewatch__v1__observation__descriptor,
     &carewatch__v1__submit_batch__descriptor,
+    &carewatch__v1__submit_feed__descriptor,
     &carewatch__v1__row_issue__descriptor,
     &carewatch__v1__batch_receipt__descriptor,
     &carewatch__v1__batch_committed__descriptor,

@@ -3,6 +3,8 @@
     carewatch migrate              apply migrations and reference data
     carewatch ping ENDPOINT        ask a service for its Pong
     carewatch config               print the settings table
+    carewatch push FILE ...        submit a JSON or CSV feed over ZMQ
+    carewatch recompute            rebuild every indicator value
 */
 #include "cli.h"
 
@@ -13,6 +15,8 @@ static const cli_command_t s_commands [] = {
     { "migrate", cli_migrate, "apply migrations and reference data to the database" },
     { "ping", cli_ping, "ENDPOINT [--timeout MS]: ping a service over ZMQ" },
     { "config", cli_config, "print the configuration table (Markdown)" },
+    { "push", cli_push, "FILE --partner CODE [--endpoint E] [--batch-key K] [--atomic]: submit a feed" },
+    { "recompute", cli_recompute, "rebuild every indicator value from the observations" },
 };
 
 static void

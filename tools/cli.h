@@ -15,5 +15,7 @@ typedef struct {
 int cli_migrate (int argc, char **argv);
 int cli_ping (int argc, char **argv);
 int cli_config (int argc, char **argv);
+int cli_push (int argc, char **argv);
+int cli_recompute (int argc, char **argv);
 
 #endif

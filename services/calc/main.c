@@ -1,5 +1,6 @@
 /*  carewatch-calc: turns committed batches into indicator values.  */
-#include "svc.h"
+#include "calc_service.h"
+#include "log.h"
 
 int
 main (void)
@@ -11,11 +12,19 @@ main (void)
     zsock_t *control = svc_socket (svc, ZMQ_ROUTER, cfg->calc_control, true);
     zsock_t *batches = svc_socket (svc, ZMQ_PULL, cfg->calc_endpoint, true);
     zsock_t *events = svc_socket (svc, ZMQ_PUB, cfg->calc_events, true);
+    char err [256] = "sockets";
+    calc_t *calc = control && batches && events ? calc_new (svc_db (svc), events, err, sizeof err) : NULL;
     int rc = 1;
-    if (control && batches && events) {
+    if (calc) {
         svc_add_router (svc, control, NULL, NULL);
+        svc_add_reader (svc, batches, calc_on_batch, calc);
+        svc_add_timer (svc, 2000, calc_on_timer, calc);
+        calc_on_timer (svc, calc);      //  catch up on what came in while down
         rc = svc_run (svc);
     }
+    else
+        log_error ("calc_start_failed", "{s:s}", "error", err);
+    calc_destroy (&calc);
     svc_destroy (&svc);
     return rc;
 }

@@ -22,7 +22,7 @@ s_capture (void (*emit) (void), char **raw)
 
 static void s_emit_info (void) { log_info ("batch_committed", "{s:i, s:s}", "batch_id", 12, "partner", "dgft"); }
 static void s_emit_debug (void) { log_debug ("noise", NULL); }
-static void s_emit_bad (void) { log_info ("oops", "{s:i"); }
+static void s_emit_bad (void) { log_info ("oops", "{s:i", "key", 1); }
 static void s_emit_quote (void) { log_warn ("odd", "{s:s}", "text", "a \"quoted\"\nline"); }
 
 int

@@ -1,0 +1,570 @@
+/*  calc_engine: observations in, changed indicator values out.  */
+#include "calc_engine.h"
+#include "copybuf.h"
+#include "log.h"
+
+#include <czmq.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *code;                 //  indicator code
+    char *domain;               //  for event topics
+    char *data_element;         //  what feeds it
+    char *level;                //  lowest level it is reported at
+    bool aggregates;            //  sums up the org tree
+    calc_indicator_t def;       //  how to compute it
+    calc_target_entry_t *targets;
+} s_ind_t;
+
+typedef struct {
+    char *level;                //  org level
+    char *parent;               //  parent code or NULL
+} s_org_t;
+
+struct _calc_engine_t {
+    db_t *db;                   //  borrowed
+    zhashx_t *indicators;       //  code -> s_ind_t
+    zhashx_t *orgs;             //  code -> s_org_t
+    calc_changes_t changes;     //  last run's changes
+};
+
+//  One series being assembled: points of one org unit.
+typedef struct {
+    char *org;                  //  org unit code (owned)
+    calc_point_in_t *points;    //  sorted by period before computing
+    char **notes;               //  per point, owned, may be NULL
+    size_t n, cap;
+} s_series_t;
+
+static void
+s_ind_free (void **item)
+{
+    s_ind_t *i = *item;
+    if (i) {
+        free (i->code);
+        free (i->domain);
+        free (i->data_element);
+        free (i->level);
+        free (i->targets);
+        free (i);
+    }
+    *item = NULL;
+}
+
+static void
+s_org_free (void **item)
+{
+    s_org_t *o = *item;
+    if (o) {
+        free (o->level);
+        free (o->parent);
+        free (o);
+    }
+    *item = NULL;
+}
+
+static double
+s_num (PGresult *r, int row, int col)
+{
+    return PQgetisnull (r, row, col) ? NAN : atof (PQgetvalue (r, row, col));
+}
+
+int
+calc_engine_reload (calc_engine_t *self, char *err, size_t errlen)
+{
+    PGresult *r = db_exec (self->db,
+        "select code, domain, data_element, coalesce (level, 'practice'), aggregates, calculation,"
+        " multiplier, polarity, benchmark is not null from indicators", 0, NULL, DB_TUPLES, err, errlen);
+    if (!r)
+        return -1;
+    zhashx_t *inds = zhashx_new ();
+    zhashx_set_destructor (inds, s_ind_free);
+    for (int i = 0; i < PQntuples (r); i++) {
+        s_ind_t *ind = calloc (1, sizeof *ind);
+        ind->code = strdup (PQgetvalue (r, i, 0));
+        ind->domain = strdup (PQgetvalue (r, i, 1));
+        ind->data_element = strdup (PQgetvalue (r, i, 2));
+        ind->level = strdup (PQgetvalue (r, i, 3));
+        ind->aggregates = PQgetvalue (r, i, 4) [0] == 't';
+        if (calc_method_parse (PQgetvalue (r, i, 5), &ind->def.method))
+            ind->def.method = CALC_METHOD_PUBLISHED;
+        ind->def.multiplier = atof (PQgetvalue (r, i, 6));
+        if (calc_polarity_parse (PQgetvalue (r, i, 7), &ind->def.polarity))
+            ind->def.polarity = CALC_POLARITY_NEUTRAL;
+        ind->def.benchmark = PQgetvalue (r, i, 8) [0] == 't';
+        zhashx_update (inds, ind->code, ind);
+    }
+    PQclear (r);
+    r = db_exec (self->db, "select indicator, from_date - date '1970-01-01', kind, value, lower, upper, tolerance"
+                           " from indicator_targets order by indicator, from_date",
+                 0, NULL, DB_TUPLES, err, errlen);
+    if (!r) {
+        zhashx_destroy (&inds);
+        return -1;
+    }
+    for (int i = 0; i < PQntuples (r); i++) {
+        s_ind_t *ind = zhashx_lookup (inds, PQgetvalue (r, i, 0));
+        calc_target_kind_t kind;
+        if (!ind || calc_target_kind_parse (PQgetvalue (r, i, 2), &kind))
+            continue;
+        ind->targets = realloc (ind->targets, (ind->def.ntargets + 1) * sizeof *ind->targets);
+        calc_target_entry_t *t = &ind->targets [ind->def.ntargets++];
+        t->from = atoi (PQgetvalue (r, i, 1));
+        t->target = (calc_target_t) { kind, s_num (r, i, 3), s_num (r, i, 4), s_num (r, i, 5), s_num (r, i, 6) };
+    }
+    PQclear (r);
+    for (s_ind_t *ind = zhashx_first (inds); ind; ind = zhashx_next (inds))
+        ind->def.targets = ind->targets;
+
+    r = db_exec (self->db, "select code, level, parent from org_units", 0, NULL, DB_TUPLES, err, errlen);
+    if (!r) {
+        zhashx_destroy (&inds);
+        return -1;
+    }
+    zhashx_t *orgs = zhashx_new ();
+    zhashx_set_destructor (orgs, s_org_free);
+    for (int i = 0; i < PQntuples (r); i++) {
+        s_org_t *o = calloc (1, sizeof *o);
+        o->level = strdup (PQgetvalue (r, i, 1));
+        o->parent = PQgetisnull (r, i, 2) ? NULL : strdup (PQgetvalue (r, i, 2));
+        zhashx_update (orgs, PQgetvalue (r, i, 0), o);
+    }
+    PQclear (r);
+    zhashx_destroy (&self->indicators);
+    zhashx_destroy (&self->orgs);
+    self->indicators = inds;
+    self->orgs = orgs;
+    return 0;
+}
+
+calc_engine_t *
+calc_engine_new (db_t *db, char *err, size_t errlen)
+{
+    calc_engine_t *self = calloc (1, sizeof *self);
+    self->db = db;
+    if (calc_engine_reload (self, err, errlen)) {
+        calc_engine_destroy (&self);
+        return NULL;
+    }
+    return self;
+}
+
+void
+calc_changes_clear (calc_changes_t *self)
+{
+    free (self->items);
+    memset (self, 0, sizeof *self);
+}
+
+void
+calc_engine_destroy (calc_engine_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    calc_engine_t *self = *self_p;
+    zhashx_destroy (&self->indicators);
+    zhashx_destroy (&self->orgs);
+    calc_changes_clear (&self->changes);
+    free (self);
+    *self_p = NULL;
+}
+
+// ---------------------------------------------------------------------
+//  Series assembly
+
+static calc_point_in_t *
+s_series_push (s_series_t *s, const char *note)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        s->points = realloc (s->points, s->cap * sizeof *s->points);
+        s->notes = realloc (s->notes, s->cap * sizeof *s->notes);
+    }
+    s->notes [s->n] = note && *note ? strdup (note) : NULL;
+    calc_point_in_t *p = &s->points [s->n++];
+    memset (p, 0, sizeof *p);
+    return p;
+}
+
+static void
+s_series_free (s_series_t *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free (s->notes [i]);
+        free ((char *) s->points [i].assessment);
+    }
+    free (s->notes);
+    free (s->points);
+    free (s->org);
+    memset (s, 0, sizeof *s);
+}
+
+//  Sorting points and notes together: sort an index, then permute.
+static int
+s_cmp_point (const void *a, const void *b)
+{
+    return period_compare (&((const calc_point_in_t *) a)->period, &((const calc_point_in_t *) b)->period);
+}
+
+static void
+s_series_sort (s_series_t *s)
+{
+    bool sorted = true;
+    for (size_t i = 1; i < s->n && sorted; i++)
+        sorted = period_compare (&s->points [i - 1].period, &s->points [i].period) < 0;
+    if (sorted)
+        return;
+    //  Notes ride along by being stashed in the assessment slot's neighbour:
+    //  simplest is to sort pairs.
+    typedef struct { calc_point_in_t p; char *note; } pair_t;
+    pair_t *pairs = malloc (s->n * sizeof *pairs);
+    for (size_t i = 0; i < s->n; i++)
+        pairs [i] = (pair_t) { s->points [i], s->notes [i] };
+    qsort (pairs, s->n, sizeof *pairs, s_cmp_point);
+    for (size_t i = 0; i < s->n; i++) {
+        s->points [i] = pairs [i].p;
+        s->notes [i] = pairs [i].note;
+    }
+    free (pairs);
+}
+
+//  For an aggregating indicator, adds the sums of the reporting-level
+//  series to every ancestor at PCN and place level, for the periods the
+//  ancestor did not report itself.
+static void
+s_aggregate (calc_engine_t *self, const s_ind_t *ind, s_series_t **series, size_t *nseries, size_t *cap)
+{
+    zhashx_t *own = zhashx_new ();      //  "org\x1fperiod" reported directly
+    zhashx_t *sums = zhashx_new ();     //  "org\x1fperiod" -> index into acc
+    zhashx_set_destructor (sums, NULL);
+    typedef struct { char org [72]; calc_point_in_t p; } acc_t;
+    acc_t *acc = NULL;
+    size_t nacc = 0, capacc = 0;
+    char key [160], code [PERIOD_CODE_MAX];
+    for (size_t i = 0; i < *nseries; i++)
+        for (size_t k = 0; k < (*series) [i].n; k++) {
+            snprintf (key, sizeof key, "%s\x1f%s", (*series) [i].org,
+                      period_format (&(*series) [i].points [k].period, code, sizeof code));
+            zhashx_update (own, key, (void *) 1);
+        }
+    for (size_t i = 0; i < *nseries; i++) {
+        s_org_t *org = zhashx_lookup (self->orgs, (*series) [i].org);
+        if (!org || strcmp (org->level, ind->level) != 0)
+            continue;
+        for (size_t k = 0; k < (*series) [i].n; k++) {
+            const calc_point_in_t *p = &(*series) [i].points [k];
+            if (p->not_available)
+                continue;
+            const char *up = org->parent;
+            for (int depth = 0; up && depth < 8; depth++) {
+                s_org_t *a = zhashx_lookup (self->orgs, up);
+                if (!a || (strcmp (a->level, "pcn") && strcmp (a->level, "place")))
+                    break;
+                snprintf (key, sizeof key, "%s\x1f%s", up, period_format (&p->period, code, sizeof code));
+                if (!zhashx_lookup (own, key)) {
+                    uintptr_t at = (uintptr_t) zhashx_lookup (sums, key);
+                    if (!at) {
+                        if (nacc == capacc) {
+                            capacc = capacc ? capacc * 2 : 64;
+                            acc = realloc (acc, capacc * sizeof *acc);
+                        }
+                        memset (&acc [nacc], 0, sizeof acc [nacc]);
+                        snprintf (acc [nacc].org, sizeof acc [nacc].org, "%s", up);
+                        acc [nacc].p.period = p->period;
+                        at = ++nacc;
+                        zhashx_insert (sums, key, (void *) at);
+                    }
+                    calc_point_in_t *sum = &acc [at - 1].p;
+                    sum->has_num |= p->has_num;
+                    sum->has_den |= p->has_den;
+                    sum->has_value |= p->has_value;
+                    sum->num += p->has_num ? p->num : 0;
+                    sum->den += p->has_den ? p->den : 0;
+                    sum->value += p->has_value ? p->value : 0;
+                }
+                up = a->parent;
+            }
+        }
+    }
+    //  Sums become points of the ancestors' series.
+    for (size_t a = 0; a < nacc; a++) {
+        s_series_t *target = NULL;
+        for (size_t i = 0; i < *nseries && !target; i++)
+            if (strcmp ((*series) [i].org, acc [a].org) == 0)
+                target = &(*series) [i];
+        if (!target) {
+            if (*nseries == *cap) {
+                *cap = *cap ? *cap * 2 : 16;
+                *series = realloc (*series, *cap * sizeof **series);
+            }
+            target = &(*series) [(*nseries)++];
+            memset (target, 0, sizeof *target);
+            target->org = strdup (acc [a].org);
+        }
+        *s_series_push (target, NULL) = acc [a].p;
+    }
+    free (acc);
+    zhashx_destroy (&own);
+    zhashx_destroy (&sums);
+}
+
+// ---------------------------------------------------------------------
+//  Output
+
+static void
+s_emit (copybuf_t *buf, const s_ind_t *ind, const char *breakdown, const s_series_t *s,
+        const calc_point_out_t *out)
+{
+    char code [PERIOD_CODE_MAX], start [16], end [16];
+    for (size_t k = 0; k < s->n; k++) {
+        const calc_point_in_t *in = &s->points [k];
+        const calc_point_out_t *o = &out [k];
+        bool fraction = ind->def.method == CALC_METHOD_PROPORTION || ind->def.method == CALC_METHOD_RATE
+                     || ind->def.method == CALC_METHOD_MEAN;
+        copybuf_text (buf, ind->code);
+        copybuf_text (buf, s->org);
+        copybuf_text (buf, period_format (&in->period, code, sizeof code));
+        copybuf_text (buf, breakdown);
+        copybuf_text (buf, period_type_name (in->period.type));
+        copybuf_text (buf, period_iso (in->period.start, start, sizeof start));
+        copybuf_text (buf, period_iso (in->period.end, end, sizeof end));
+        copybuf_num (buf, fraction && in->has_num ? in->num : NAN);
+        copybuf_num (buf, fraction && in->has_den ? in->den : NAN);
+        copybuf_num (buf, o->value);
+        copybuf_num (buf, o->ci_lo);
+        copybuf_num (buf, o->ci_hi);
+        copybuf_text (buf, calc_status_name (o->status));
+        copybuf_num (buf, o->achievement);
+        copybuf_text (buf, calc_trend_name (o->short_trend));
+        copybuf_text (buf, calc_trend_name (o->annual_trend));
+        copybuf_text (buf, calc_benchmark_name (o->benchmark));
+        copybuf_num (buf, o->england);
+        copybuf_text (buf, o->has_spc ? calc_variation_name (o->spc.variation) : NULL);
+        copybuf_text (buf, o->has_spc ? calc_assurance_name (o->assurance) : NULL);
+        copybuf_text (buf, o->has_spc && o->spc.special_cause ? calc_spc_rule_name (o->spc.rule) : NULL);
+        copybuf_num (buf, o->has_spc ? o->spc.mean : NAN);
+        copybuf_num (buf, o->has_spc ? o->spc.lcl : NAN);
+        copybuf_num (buf, o->has_spc ? o->spc.ucl : NAN);
+        copybuf_text (buf, o->has_spc ? (o->trial_limits ? "t" : "f") : NULL);
+        copybuf_text (buf, in->assessment);
+        copybuf_text (buf, s->notes [k]);
+        copybuf_end_row (buf);
+    }
+}
+
+static const char *s_out_table_sql =
+    "create temp table if not exists calc_out (like indicator_values including defaults) on commit delete rows";
+
+static const char *s_out_copy_sql =
+    "copy calc_out (indicator, org_unit, period, breakdown, period_type, period_start, period_end,"
+    " numerator, denominator, value, ci_low, ci_high, status, achievement, short_trend, annual_trend,"
+    " benchmark, england_value, spc_variation, spc_assurance, spc_rule, spc_mean, spc_lcl, spc_ucl,"
+    " spc_trial, assessment, note) from stdin";
+
+//  Upserts the computed values; only rows that differ get a new change
+//  sequence, and only those come back.
+static const char *s_upsert_sql =
+    "with old as (select v.indicator, v.org_unit, v.period, v.breakdown, v.status from indicator_values v"
+    "   join calc_out s using (indicator, org_unit, period, breakdown)),"
+    " up as (insert into indicator_values (indicator, org_unit, period, breakdown, period_type, period_start,"
+    "   period_end, numerator, denominator, value, ci_low, ci_high, status, achievement, short_trend,"
+    "   annual_trend, benchmark, england_value, spc_variation, spc_assurance, spc_rule, spc_mean, spc_lcl,"
+    "   spc_ucl, spc_trial, assessment, note)"
+    "  select indicator, org_unit, period, breakdown, period_type, period_start, period_end, numerator,"
+    "   denominator, value, ci_low, ci_high, status, achievement, short_trend, annual_trend, benchmark,"
+    "   england_value, spc_variation, spc_assurance, spc_rule, spc_mean, spc_lcl, spc_ucl, spc_trial,"
+    "   assessment, note from calc_out"
+    "  on conflict (indicator, org_unit, period, breakdown) do update set"
+    "   numerator = excluded.numerator, denominator = excluded.denominator, value = excluded.value,"
+    "   ci_low = excluded.ci_low, ci_high = excluded.ci_high, status = excluded.status,"
+    "   achievement = excluded.achievement, short_trend = excluded.short_trend,"
+    "   annual_trend = excluded.annual_trend, benchmark = excluded.benchmark,"
+    "   england_value = excluded.england_value, spc_variation = excluded.spc_variation,"
+    "   spc_assurance = excluded.spc_assurance, spc_rule = excluded.spc_rule, spc_mean = excluded.spc_mean,"
+    "   spc_lcl = excluded.spc_lcl, spc_ucl = excluded.spc_ucl, spc_trial = excluded.spc_trial,"
+    "   assessment = excluded.assessment, note = excluded.note,"
+    "   change_seq = nextval ('indicator_change_seq'), computed_at = now ()"
+    "  where (indicator_values.numerator, indicator_values.denominator, indicator_values.value,"
+    "   indicator_values.ci_low, indicator_values.ci_high, indicator_values.status,"
+    "   indicator_values.achievement, indicator_values.short_trend, indicator_values.annual_trend,"
+    "   indicator_values.benchmark, indicator_values.england_value, indicator_values.spc_variation,"
+    "   indicator_values.spc_assurance, indicator_values.spc_rule, indicator_values.spc_mean,"
+    "   indicator_values.spc_lcl, indicator_values.spc_ucl, indicator_values.spc_trial,"
+    "   indicator_values.assessment, indicator_values.note)"
+    "   is distinct from (excluded.numerator, excluded.denominator, excluded.value, excluded.ci_low,"
+    "   excluded.ci_high, excluded.status, excluded.achievement, excluded.short_trend, excluded.annual_trend,"
+    "   excluded.benchmark, excluded.england_value, excluded.spc_variation, excluded.spc_assurance,"
+    "   excluded.spc_rule, excluded.spc_mean, excluded.spc_lcl, excluded.spc_ucl, excluded.spc_trial,"
+    "   excluded.assessment, excluded.note)"
+    "  returning indicator, org_unit, period, breakdown, status, coalesce (spc_variation, '') as variation, change_seq)"
+    " select up.indicator, up.org_unit, up.period, up.breakdown, coalesce (old.status, ''), up.status,"
+    "  up.variation, up.change_seq from up left join old using (indicator, org_unit, period, breakdown)"
+    " order by up.change_seq";
+
+static void
+s_change_push (calc_changes_t *c, PGresult *r, int i, const s_ind_t *ind)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 256;
+        c->items = realloc (c->items, c->cap * sizeof *c->items);
+    }
+    calc_change_t *ch = &c->items [c->n++];
+    snprintf (ch->indicator, sizeof ch->indicator, "%s", PQgetvalue (r, i, 0));
+    snprintf (ch->org_unit, sizeof ch->org_unit, "%s", PQgetvalue (r, i, 1));
+    snprintf (ch->period, sizeof ch->period, "%s", PQgetvalue (r, i, 2));
+    snprintf (ch->breakdown, sizeof ch->breakdown, "%s", PQgetvalue (r, i, 3));
+    snprintf (ch->old_status, sizeof ch->old_status, "%s", PQgetvalue (r, i, 4));
+    snprintf (ch->new_status, sizeof ch->new_status, "%s", PQgetvalue (r, i, 5));
+    snprintf (ch->variation, sizeof ch->variation, "%s", PQgetvalue (r, i, 6));
+    snprintf (ch->domain, sizeof ch->domain, "%s", ind ? ind->domain : "");
+    ch->change_seq = (uint64_t) strtoull (PQgetvalue (r, i, 7), NULL, 10);
+}
+
+//  A text[] literal for codes: each element quoted, quotes and
+//  backslashes escaped.  Caller frees.
+static char *
+s_array_literal (const char *const *items, size_t n)
+{
+    size_t len = 3;
+    for (size_t i = 0; i < n; i++)
+        len += 2 * strlen (items [i]) + 3;
+    char *out = malloc (len), *p = out;
+    *p++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            *p++ = ',';
+        *p++ = '"';
+        for (const char *c = items [i]; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                *p++ = '\\';
+            *p++ = *c;
+        }
+        *p++ = '"';
+    }
+    *p++ = '}';
+    *p = '\0';
+    return out;
+}
+
+//  Computes one (indicator, breakdown) group of series into buf.
+static void
+s_compute_group (calc_engine_t *self, const s_ind_t *ind, const char *breakdown,
+                 s_series_t **series, size_t *nseries, size_t *cap, copybuf_t *buf, size_t *computed)
+{
+    if (ind->aggregates)
+        s_aggregate (self, ind, series, nseries, cap);
+    const s_series_t *england = NULL;
+    for (size_t i = 0; i < *nseries; i++) {
+        s_series_sort (&(*series) [i]);
+        if (strcmp ((*series) [i].org, "england") == 0)
+            england = &(*series) [i];
+    }
+    for (size_t i = 0; i < *nseries; i++) {
+        s_series_t *s = &(*series) [i];
+        calc_point_out_t *out = malloc ((s->n ? s->n : 1) * sizeof *out);
+        if (calc_series_compute (&ind->def, s->points, s->n, england ? england->points : NULL,
+                                 england ? england->n : 0, out) == 0) {
+            s_emit (buf, ind, breakdown, s, out);
+            *computed += s->n;
+        }
+        else
+            log_warn ("series_not_computed", "{s:s, s:s, s:s}", "indicator", ind->code,
+                      "org_unit", s->org, "breakdown", breakdown);
+        free (out);
+    }
+    for (size_t i = 0; i < *nseries; i++)
+        s_series_free (&(*series) [i]);
+    *nseries = 0;
+}
+
+int
+calc_engine_run (calc_engine_t *self, const char *const *indicators, size_t n,
+                 calc_changes_t *changes, char *err, size_t errlen)
+{
+    self->changes.n = 0;
+    self->changes.computed = self->changes.observations = 0;
+    *changes = self->changes;
+    char *codes = indicators ? s_array_literal (indicators, n) : NULL;
+    const char *params [1] = { codes };
+    PGresult *r = db_exec (self->db,
+        "select i.code, o.breakdown, o.org_unit, o.period, o.numerator, o.denominator, o.value,"
+        " o.ci_low, o.ci_high, o.status, o.assessment, o.note"
+        " from indicators i join observations o on o.data_element = i.data_element and o.current"
+        " where $1::text[] is null or i.code = any ($1::text[])"
+        " order by i.code, o.breakdown, o.org_unit",
+        1, params, DB_TUPLES, err, errlen);
+    free (codes);
+    if (!r)
+        return -1;
+    if (db_run (self->db, s_out_table_sql, 0, NULL, err, errlen)) {
+        PQclear (r);
+        return -1;
+    }
+    copybuf_t buf = { 0 };
+    s_series_t *series = NULL;
+    size_t nseries = 0, cap = 0, computed = 0;
+    const s_ind_t *ind = NULL;
+    char breakdown [72] = "";
+    int rows = PQntuples (r);
+    for (int i = 0; i <= rows; i++) {
+        bool new_group = i == rows || !ind || strcmp (PQgetvalue (r, i, 0), ind->code)
+                      || strcmp (PQgetvalue (r, i, 1), breakdown);
+        if (new_group && ind)
+            s_compute_group (self, ind, breakdown, &series, &nseries, &cap, &buf, &computed);
+        if (i == rows)
+            break;
+        if (new_group) {
+            ind = zhashx_lookup (self->indicators, PQgetvalue (r, i, 0));
+            snprintf (breakdown, sizeof breakdown, "%s", PQgetvalue (r, i, 1));
+        }
+        if (!ind)
+            continue;
+        const char *org = PQgetvalue (r, i, 2);
+        if (!nseries || strcmp (series [nseries - 1].org, org)) {
+            if (nseries == cap) {
+                cap = cap ? cap * 2 : 16;
+                series = realloc (series, cap * sizeof *series);
+            }
+            memset (&series [nseries], 0, sizeof *series);
+            series [nseries++].org = strdup (org);
+        }
+        calc_point_in_t *p = s_series_push (&series [nseries - 1], PQgetvalue (r, i, 11));
+        if (period_parse (PQgetvalue (r, i, 3), &p->period, NULL, 0)) {
+            series [nseries - 1].n--;
+            continue;
+        }
+        p->has_num = !PQgetisnull (r, i, 4);
+        p->num = s_num (r, i, 4);
+        p->has_den = !PQgetisnull (r, i, 5);
+        p->den = s_num (r, i, 5);
+        p->has_value = !PQgetisnull (r, i, 6);
+        p->value = s_num (r, i, 6);
+        p->has_ci = !PQgetisnull (r, i, 7) && !PQgetisnull (r, i, 8);
+        p->ci_lo = s_num (r, i, 7);
+        p->ci_hi = s_num (r, i, 8);
+        p->not_available = strcmp (PQgetvalue (r, i, 9), "not_available") == 0;
+        p->assessment = PQgetisnull (r, i, 10) ? NULL : strdup (PQgetvalue (r, i, 10));
+    }
+    free (series);
+    self->changes.observations = (size_t) rows;
+    self->changes.computed = computed;
+    PQclear (r);
+    int rc = copybuf_send (&buf, self->db, s_out_copy_sql, err, errlen);
+    copybuf_free (&buf);
+    if (rc)
+        return -1;
+    r = db_exec (self->db, s_upsert_sql, 0, NULL, DB_TUPLES, err, errlen);
+    if (!r)
+        return -1;
+    for (int i = 0; i < PQntuples (r); i++)
+        s_change_push (&self->changes, r, i, zhashx_lookup (self->indicators, PQgetvalue (r, i, 0)));
+    PQclear (r);
+    //  calc_out empties at commit; a caller running several passes in one
+    //  transaction must not see the previous pass's rows.
+    if (db_run (self->db, "truncate calc_out", 0, NULL, err, errlen))
+        return -1;
+    *changes = self->changes;
+    return 0;
+}

@@ -1,0 +1,182 @@
+/*  calc_service: pending batches -> recompute -> IndicatorChanged.  */
+#include "calc_service.h"
+#include "log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct _calc_t {
+    db_t *db;                   //  borrowed
+    zsock_t *events;            //  PUB, borrowed, may be NULL
+    calc_engine_t *engine;      //  the computation
+};
+
+//  All calc workers take this lock for a pass, so two workers never
+//  process the same batch.
+#define CALC_LOCK_KEY "7214630912"
+
+calc_t *
+calc_new (db_t *db, zsock_t *events, char *err, size_t errlen)
+{
+    calc_engine_t *engine = calc_engine_new (db, err, errlen);
+    if (!engine)
+        return NULL;
+    calc_t *self = calloc (1, sizeof *self);
+    self->db = db;
+    self->events = events;
+    self->engine = engine;
+    return self;
+}
+
+void
+calc_destroy (calc_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    calc_engine_destroy (&(*self_p)->engine);
+    free (*self_p);
+    *self_p = NULL;
+}
+
+static void
+s_publish (calc_t *self, const calc_changes_t *changes)
+{
+    if (!self->events)
+        return;
+    for (size_t i = 0; i < changes->n; i++) {
+        const calc_change_t *c = &changes->items [i];
+        Carewatch__V1__IndicatorChanged m = CAREWATCH__V1__INDICATOR_CHANGED__INIT;
+        m.indicator = (char *) c->indicator;
+        m.org_unit = (char *) c->org_unit;
+        m.period = (char *) c->period;
+        m.breakdown = (char *) c->breakdown;
+        m.old_status = (char *) c->old_status;
+        m.new_status = (char *) c->new_status;
+        m.variation = (char *) c->variation;
+        m.change_seq = c->change_seq;
+        m.domain = (char *) c->domain;
+        msg_send (self->events, NULL, &m.base);
+    }
+}
+
+static void
+s_rollback (calc_t *self)
+{
+    char err [128];
+    db_run (self->db, "rollback", 0, NULL, err, sizeof err);
+}
+
+int
+calc_process_pending (calc_t *self)
+{
+    char err [512];
+    const char *key [1] = { CALC_LOCK_KEY };
+    if (db_run (self->db, "begin", 0, NULL, err, sizeof err))
+        return -1;
+    PGresult *r = db_exec (self->db, "select pg_advisory_xact_lock ($1::bigint)", 1, key, DB_TUPLES, err, sizeof err);
+    if (!r)
+        goto fail;
+    PQclear (r);
+    r = db_exec (self->db, "select b.id from batches b where not exists"
+                           " (select 1 from calc_processed p where p.batch_id = b.id)"
+                           " order by b.commit_seq limit 200", 0, NULL, DB_TUPLES, err, sizeof err);
+    if (!r)
+        goto fail;
+    int nbatches = PQntuples (r);
+    if (nbatches == 0) {
+        PQclear (r);
+        s_rollback (self);
+        return 0;
+    }
+    //  The batch ids as a bigint[] literal.
+    size_t len = 3;
+    for (int i = 0; i < nbatches; i++)
+        len += strlen (PQgetvalue (r, i, 0)) + 1;
+    char *ids = malloc (len), *p = ids;
+    *p++ = '{';
+    for (int i = 0; i < nbatches; i++)
+        p += sprintf (p, "%s%s", i ? "," : "", PQgetvalue (r, i, 0));
+    strcpy (p, "}");
+    PQclear (r);
+    const char *params [1] = { ids };
+    r = db_exec (self->db, "select distinct i.code from observations o"
+                           " join indicators i on i.data_element = o.data_element"
+                           " where o.batch_id = any ($1::bigint[])", 1, params, DB_TUPLES, err, sizeof err);
+    if (!r) {
+        free (ids);
+        goto fail;
+    }
+    size_t n = (size_t) PQntuples (r);
+    const char **codes = malloc ((n ? n : 1) * sizeof *codes);
+    for (size_t i = 0; i < n; i++)
+        codes [i] = PQgetvalue (r, (int) i, 0);
+    calc_changes_t changes = { 0 };
+    int rc = n ? calc_engine_run (self->engine, codes, n, &changes, err, sizeof err) : 0;
+    free (codes);
+    PQclear (r);
+    if (rc == 0)
+        rc = db_run (self->db, "insert into calc_processed (batch_id) select unnest ($1::bigint[])"
+                               " on conflict do nothing", 1, params, err, sizeof err);
+    free (ids);
+    if (rc || db_run (self->db, "commit", 0, NULL, err, sizeof err))
+        goto fail;
+    log_info ("batches_processed", "{s:i, s:i, s:i, s:i}", "batches", nbatches, "indicators", (int) n,
+              "computed", (int) changes.computed, "changed", (int) changes.n);
+    s_publish (self, &changes);
+    return nbatches;
+fail:
+    log_error ("calc_failed", "{s:s}", "error", err);
+    s_rollback (self);
+    return -1;
+}
+
+long
+calc_recompute_all (calc_t *self, size_t *computed)
+{
+    char err [512];
+    calc_changes_t changes = { 0 };
+    const char *key [1] = { CALC_LOCK_KEY };
+    if (db_run (self->db, "begin", 0, NULL, err, sizeof err))
+        return -1;
+    PGresult *r = db_exec (self->db, "select pg_advisory_xact_lock ($1::bigint)", 1, key, DB_TUPLES, err, sizeof err);
+    if (r)
+        PQclear (r);
+    if (!r || calc_engine_reload (self->engine, err, sizeof err)
+    ||  calc_engine_run (self->engine, NULL, 0, &changes, err, sizeof err)
+    ||  db_run (self->db, "commit", 0, NULL, err, sizeof err)) {
+        log_error ("recompute_failed", "{s:s}", "error", err);
+        s_rollback (self);
+        return -1;
+    }
+    if (computed)
+        *computed = changes.computed;
+    s_publish (self, &changes);
+    return (long) changes.n;
+}
+
+int
+calc_on_batch (svc_t *svc, zsock_t *sock, void *arg)
+{
+    //  Drain every waiting notification: one pass covers them all.
+    int drained = 0;
+    while (drained < 1000 && (zsock_events (sock) & ZMQ_POLLIN)) {
+        zmsg_t *z = zmsg_recv (sock);
+        msg_t m;
+        char err [256];
+        if (msg_decode (&z, false, 1 << 20, &m, err, sizeof err))
+            log_warn ("bad_message", "{s:s}", "error", err);
+        msg_clear (&m);
+        drained++;
+    }
+    while (calc_process_pending (arg) > 0)
+        ;
+    return 0;
+}
+
+int
+calc_on_timer (svc_t *svc, void *arg)
+{
+    while (calc_process_pending (arg) > 0)
+        ;
+    return 0;
+}

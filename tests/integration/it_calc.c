@@ -1,0 +1,177 @@
+/*  calc end to end: batches in through the real intake, IndicatorChanged
+    out on the real PUB socket, values in PostgreSQL; calc killed between
+    batches catches up on restart; a full recompute changes nothing.  */
+#include "check.h"
+#include "db.h"
+#include "harness.h"
+#include "msg.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static db_t *s_db;
+
+static char *
+s_query (const char *sql)
+{
+    char err [256];
+    static char out [256];
+    PGresult *r = db_exec (s_db, sql, 0, NULL, DB_TUPLES, err, sizeof err);
+    if (!r) {
+        fprintf (stderr, "%s: %s\n", sql, err);
+        return strcpy (out, "(error)");
+    }
+    snprintf (out, sizeof out, "%s", PQntuples (r) ? PQgetvalue (r, 0, 0) : "(none)");
+    PQclear (r);
+    return out;
+}
+
+//  Sends a JSON feed as SubmitFeed and returns the receipt's status.
+static void
+s_push (harness_t *h, const char *partner, const char *json, const char *want_status)
+{
+    zsock_t *sock = zsock_new (ZMQ_DEALER);
+    zsock_set_rcvtimeo (sock, 20000);
+    zsock_set_linger (sock, 0);
+    zsock_connect (sock, "%s", h->intake);
+    Carewatch__V1__SubmitFeed f = CAREWATCH__V1__SUBMIT_FEED__INIT;
+    f.partner = (char *) partner;
+    f.format = "json";
+    f.content.data = (uint8_t *) json;
+    f.content.len = strlen (json);
+    msg_send (sock, NULL, &f.base);
+    msg_t reply;
+    char err [256];
+    CHECK_INT (msg_recv (sock, false, 1 << 24, &reply, err, sizeof err), 0);
+    if (msg_is (&reply, &carewatch__v1__batch_receipt__descriptor))
+        CHECK_STR (((Carewatch__V1__BatchReceipt *) reply.body)->status, want_status);
+    else
+        CHECK (!"no receipt");
+    msg_clear (&reply);
+    zsock_destroy (&sock);
+}
+
+//  Waits until sql returns want (polling with a deadline).
+static bool
+s_wait_for (const char *sql, const char *want, int timeout_ms)
+{
+    for (int waited = 0; waited < timeout_ms; waited += 50) {
+        if (strcmp (s_query (sql), want) == 0)
+            return true;
+        usleep (50000);
+    }
+    fprintf (stderr, "timeout: %s = %s, want %s\n", sql, s_query (sql), want);
+    return false;
+}
+
+static const char *s_kpis =
+    "{\"batch_key\": \"q2\", \"observations\": ["
+    " {\"data_element\": \"pi-2257\", \"org_unit\": \"dudley\", \"period\": \"Q2 2021/22\", \"value\": 410400},"
+    " {\"data_element\": \"pi-2257\", \"org_unit\": \"dudley\", \"period\": \"Q1 2022/23\", \"value\": 135000},"
+    " {\"data_element\": \"pi-2257\", \"org_unit\": \"dudley\", \"period\": \"Q2 2022/23\", \"value\": 6000,"
+    "  \"note\": \"exception report referred to the Service Director\"},"
+    " {\"data_element\": \"pi-2260\", \"org_unit\": \"dudley\", \"period\": \"FY2021-22Q2\", \"value\": 6.8},"
+    " {\"data_element\": \"pi-2260\", \"org_unit\": \"dudley\", \"period\": \"FY2022-23Q1\", \"value\": 11.5},"
+    " {\"data_element\": \"pi-2260\", \"org_unit\": \"dudley\", \"period\": \"FY2022-23Q2\", \"value\": 8.4}]}";
+
+//  Two practices of one PCN: the PCN and Dudley get the sums.
+static const char *s_practices =
+    "{\"batch_key\": \"htn-1\", \"observations\": ["
+    " {\"data_element\": \"htn-treated-to-target\", \"org_unit\": \"syn-p01\", \"period\": \"FY2024-25\", \"numerator\": 700, \"denominator\": 1000},"
+    " {\"data_element\": \"htn-treated-to-target\", \"org_unit\": \"syn-p02\", \"period\": \"FY2024-25\", \"numerator\": 900, \"denominator\": 1000}]}";
+
+static const char *s_practices_revised =
+    "{\"batch_key\": \"htn-2\", \"observations\": ["
+    " {\"data_element\": \"htn-treated-to-target\", \"org_unit\": \"syn-p02\", \"period\": \"FY2024-25\", \"numerator\": 500, \"denominator\": 1000}]}";
+
+int
+main (void)
+{
+    harness_t h;
+    if (harness_init (&h, "calc"))
+        return 1;
+    CHECK (harness_start (&h, "intake") > 0);
+    CHECK (harness_start (&h, "calc") > 0);
+    CHECK (harness_ping (h.intake, 30000, NULL, NULL, 0) == 0);
+    CHECK (harness_ping (h.calc_control, 30000, NULL, NULL, 0) == 0);
+    s_db = db_new (h.db_url, "test", 10000);
+    char err [256];
+    CHECK (db_connect (s_db, 10000, err, sizeof err) == 0);
+
+    zsock_t *sub = zsock_new_sub (h.calc_events, "");
+    zsock_set_rcvtimeo (sub, 10000);
+    zclock_sleep (200);     //  let the subscription reach calc (slow joiner)
+
+    s_push (&h, "dmbc-corp", s_kpis, "committed");
+    //  Six new values, each announced once.
+    int events = 0, below = 0;
+    for (int i = 0; i < 6; i++) {
+        msg_t m;
+        if (msg_recv (sub, false, 1 << 20, &m, err, sizeof err))
+            break;
+        if (msg_is (&m, &carewatch__v1__indicator_changed__descriptor)) {
+            Carewatch__V1__IndicatorChanged *c = (Carewatch__V1__IndicatorChanged *) m.body;
+            events++;
+            CHECK_STR (c->old_status, "");
+            CHECK (c->change_seq > 0);
+            if (strcmp (c->indicator, "pi-2257") == 0 && strcmp (c->period, "FY2022-23Q2") == 0) {
+                CHECK_STR (c->new_status, "below_target");
+                below++;
+            }
+        }
+        msg_clear (&m);
+    }
+    CHECK_INT (events, 6);
+    CHECK_INT (below, 1);
+    CHECK_STR (s_query ("select status || ' ' || short_trend || ' ' || annual_trend || ' ' || value from indicator_values"
+                        " where indicator = 'pi-2257' and period = 'FY2022-23Q2'"),
+               "below_target worsening worsening 6000");
+    CHECK_STR (s_query ("select note from indicator_values where indicator = 'pi-2257' and period = 'FY2022-23Q2'"),
+               "exception report referred to the Service Director");
+    CHECK_STR (s_query ("select status || ' ' || short_trend || ' ' || annual_trend from indicator_values"
+                        " where indicator = 'pi-2260' and period = 'FY2022-23Q2'"),
+               "on_target improved worsening");
+
+    //  Aggregation: practice -> PCN -> place.
+    s_push (&h, "gp-practices", s_practices, "committed");
+    CHECK (s_wait_for ("select numerator || '/' || denominator || ' ' || round (value::numeric, 1) || ' ' || status"
+                       " from indicator_values where indicator = 'htn-treated-to-target' and org_unit = 'pcn-brierley-hill'",
+                       "1600/2000 80.0 on_target", 10000));
+    CHECK_STR (s_query ("select numerator || '/' || denominator from indicator_values"
+                        " where indicator = 'htn-treated-to-target' and org_unit = 'dudley'"), "1600/2000");
+    CHECK_STR (s_query ("select status from indicator_values where indicator = 'htn-treated-to-target'"
+                        " and org_unit = 'syn-p01'"), "below_target");
+
+    //  calc killed; a batch lands while it is down; on restart it catches up.
+    CHECK (harness_stop (&h, "calc", SIGKILL, 5000) == 128 + SIGKILL);
+    s_push (&h, "gp-practices", s_practices_revised, "committed");
+    CHECK_STR (s_query ("select count(*) from batches b where not exists"
+                        " (select 1 from calc_processed p where p.batch_id = b.id)"), "1");
+    CHECK (harness_start (&h, "calc") > 0);
+    CHECK (s_wait_for ("select numerator || '/' || denominator || ' ' || status from indicator_values"
+                       " where indicator = 'htn-treated-to-target' and org_unit = 'pcn-brierley-hill'",
+                       "1200/2000 below_target", 15000));
+    CHECK_STR (s_query ("select count(*) from batches b where not exists"
+                        " (select 1 from calc_processed p where p.batch_id = b.id)"), "0");
+
+    //  A full recompute gives exactly what the incremental path gave.
+    char *before = strdup (s_query ("select md5 (string_agg (v::text, ',' order by indicator, org_unit, period, breakdown))"
+                                    " from (select indicator, org_unit, period, breakdown, value, ci_low, ci_high, status,"
+                                    " short_trend, annual_trend, benchmark, spc_variation, change_seq from indicator_values) v"));
+    char bin [512];
+    harness_bin ("carewatch", bin, sizeof bin);
+    CHECK_INT (harness_sh ("%s recompute | tee /dev/stderr | grep -q '; 0 changed'", bin), 0);
+    CHECK_STR (s_query ("select md5 (string_agg (v::text, ',' order by indicator, org_unit, period, breakdown))"
+                        " from (select indicator, org_unit, period, breakdown, value, ci_low, ci_high, status,"
+                        " short_trend, annual_trend, benchmark, spc_variation, change_seq from indicator_values) v"),
+               before);
+    free (before);
+
+    zsock_destroy (&sub);
+    CHECK_INT (harness_stop (&h, "calc", SIGTERM, 10000), 0);
+    CHECK_INT (harness_stop (&h, "intake", SIGTERM, 10000), 0);
+    db_destroy (&s_db);
+    harness_cleanup (&h);
+    return check_done ("it_calc");
+}

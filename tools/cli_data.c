@@ -1,0 +1,147 @@
+/*  cli_data: push a feed file, recompute every indicator.  */
+#include "calc_service.h"
+#include "cli.h"
+#include "config.h"
+#include "intake_receipt.h"
+#include "log.h"
+#include "msg.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *
+s_read_file (const char *path, size_t max, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen (path, "rb");
+    if (!f) {
+        snprintf (err, errlen, "cannot open %s", path);
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc (cap);
+    size_t got;
+    while ((got = fread (buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n > max) {
+            snprintf (err, errlen, "%s is over the %zu byte limit", path, max);
+            free (buf);
+            fclose (f);
+            return NULL;
+        }
+        if (n == cap)
+            buf = realloc (buf, cap *= 2);
+    }
+    fclose (f);
+    *len = n;
+    return buf;
+}
+
+int
+cli_push (int argc, char **argv)
+{
+    config_t cfg;
+    char err [1024];
+    if (config_load (&cfg, err, sizeof err)) {
+        fprintf (stderr, "carewatch push: %s\n", err);
+        return 1;
+    }
+    const char *partner = NULL, *endpoint = cfg.intake_endpoint, *key = NULL, *format = NULL;
+    int atomic = 0, timeout = 120000;
+    static struct option opts [] = {
+        { "partner", required_argument, 0, 'p' }, { "endpoint", required_argument, 0, 'e' },
+        { "batch-key", required_argument, 0, 'k' }, { "format", required_argument, 0, 'f' },
+        { "atomic", no_argument, 0, 'a' }, { "timeout", required_argument, 0, 't' }, { 0, 0, 0, 0 }
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long (argc, argv, "p:e:k:f:at:", opts, NULL)) != -1)
+        switch (c) {
+            case 'p': partner = optarg; break;
+            case 'e': endpoint = optarg; break;
+            case 'k': key = optarg; break;
+            case 'f': format = optarg; break;
+            case 'a': atomic = 1; break;
+            case 't': timeout = atoi (optarg); break;
+            default: return 2;
+        }
+    if (optind != argc - 1 || !partner) {
+        fprintf (stderr, "usage: carewatch push FILE --partner CODE [--endpoint E] [--format json|csv]\n"
+                         "                      [--batch-key K (CSV; default: the file name)] [--atomic]\n");
+        return 2;
+    }
+    const char *path = argv [optind];
+    if (!format) {
+        const char *dot = strrchr (path, '.');
+        format = dot && strcmp (dot, ".csv") == 0 ? "csv" : "json";
+    }
+    size_t len;
+    char *data = s_read_file (path, (size_t) cfg.max_message_bytes, &len, err, sizeof err);
+    if (!data) {
+        fprintf (stderr, "carewatch push: %s\n", err);
+        return 1;
+    }
+    if (!key) {
+        const char *slash = strrchr (path, '/');
+        key = slash ? slash + 1 : path;
+    }
+    Carewatch__V1__SubmitFeed feed = CAREWATCH__V1__SUBMIT_FEED__INIT;
+    feed.partner = (char *) partner;
+    feed.format = (char *) format;
+    feed.content.data = (uint8_t *) data;
+    feed.content.len = len;
+    feed.batch_key = (char *) key;
+    feed.atomic = atomic;
+    zsys_handler_set (NULL);
+    zsock_t *sock = zsock_new (ZMQ_DEALER);
+    zsock_set_rcvtimeo (sock, timeout);
+    zsock_set_linger (sock, 0);
+    int rc = 1;
+    if (zsock_connect (sock, "%s", endpoint) == 0 && msg_send (sock, NULL, &feed.base) == 0) {
+        msg_t reply;
+        if (msg_recv (sock, false, 64 << 20, &reply, err, sizeof err))
+            fprintf (stderr, "carewatch push: no receipt from %s within %d ms\n", endpoint, timeout);
+        else if (msg_is (&reply, &carewatch__v1__batch_receipt__descriptor)) {
+            Carewatch__V1__BatchReceipt *r = (Carewatch__V1__BatchReceipt *) reply.body;
+            intake_receipt_print (r, stdout);
+            rc = r->rejected || r->n_errors ? 1 : 0;
+        }
+        else if (msg_is (&reply, &carewatch__v1__error__descriptor))
+            fprintf (stderr, "carewatch push: %s\n", ((Carewatch__V1__Error *) reply.body)->message);
+        msg_clear (&reply);
+    }
+    else
+        fprintf (stderr, "carewatch push: cannot send to %s\n", endpoint);
+    zsock_destroy (&sock);
+    free (data);
+    return rc;
+}
+
+int
+cli_recompute (int argc, char **argv)
+{
+    config_t cfg;
+    char err [1024], url [1024];
+    log_init ("recompute", "warn");
+    if (config_load (&cfg, err, sizeof err)
+    ||  db_resolve_url (cfg.database_url, url, sizeof url, err, sizeof err)) {
+        fprintf (stderr, "carewatch recompute: %s\n", err);
+        return 1;
+    }
+    db_t *db = db_new (url, "recompute", 3600000);
+    calc_t *calc = NULL;
+    int rc = 1;
+    if (db_connect (db, 30000, err, sizeof err) == 0 && (calc = calc_new (db, NULL, err, sizeof err))) {
+        size_t computed = 0;
+        long changed = calc_recompute_all (calc, &computed);
+        if (changed >= 0) {
+            printf ("recomputed %zu values; %ld changed\n", computed, changed);
+            rc = 0;
+        }
+    }
+    else
+        fprintf (stderr, "carewatch recompute: %s\n", err);
+    calc_destroy (&calc);
+    db_destroy (&db);
+    return rc;
+}
