@@ -54,6 +54,16 @@ static const s_setting_t s_settings [] = {
       "statement timeout for every query" },
     { "CAREWATCH_DB_WAIT_MS", S_LONG, "30000", 0, 3600000, NUM (db_wait_ms),
       "how long a starting service waits for PostgreSQL" },
+    { "CAREWATCH_PUBLIC_URL", S_STRING, "http://127.0.0.1:8080", 0, 0, STR (public_url),
+      "the gateway's address as readers reach it (links in alerts)" },
+    { "CAREWATCH_WEBHOOK_RETRY_MS", S_LONG, "2000", 10, 3600000, NUM (webhook_retry_ms),
+      "first webhook retry delay; doubles each attempt (with jitter), capped at 1 hour" },
+    { "CAREWATCH_WEBHOOK_MAX_ATTEMPTS", S_LONG, "10", 1, 1000, NUM (webhook_max_attempts),
+      "webhook attempts before a notification is marked dead" },
+    { "CAREWATCH_WEBHOOK_TIMEOUT_MS", S_LONG, "5000", 100, 600000, NUM (webhook_timeout_ms),
+      "total time allowed for one webhook POST (connect: a fifth of it)" },
+    { "CAREWATCH_MISSING_CHECK_MS", S_LONG, "60000", 100, 86400000, NUM (missing_check_ms),
+      "how often alert checks for data that is due but missing" },
 };
 
 int

@@ -25,6 +25,11 @@ typedef struct {
     long max_body_bytes;        //  largest HTTP body accepted
     int db_timeout_ms;          //  statement timeout for every query
     int db_wait_ms;             //  how long a starting service waits for the database
+    char public_url [256];      //  the gateway's address, for links in alerts
+    int webhook_retry_ms;       //  first retry delay; doubles each attempt
+    int webhook_max_attempts;   //  attempts before a notification is dead
+    int webhook_timeout_ms;     //  total time allowed for one POST
+    int missing_check_ms;       //  how often "data due but missing" is checked
 } config_t;
 
 //  Fills *self from the environment with defaults for what is unset.

@@ -213,6 +213,13 @@ s_level_ok (const s_scope_t *s, const char *level)
 }
 
 bool
+intake_ref_may_send (const intake_ref_t *self, const char *partner, const char *data_element)
+{
+    s_partner_t *p = zhashx_lookup (self->partners, partner);
+    return p && (p->all_elements || zhashx_lookup (p->elements, data_element));
+}
+
+bool
 intake_ref_permits (const intake_ref_t *self, const char *partner,
                     const char *data_element, const char *org_unit)
 {

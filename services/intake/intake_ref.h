@@ -47,6 +47,9 @@ bool intake_ref_has_org_unit (const intake_ref_t *self, const char *code);
 bool intake_ref_has_breakdown (const intake_ref_t *self, const char *code);
 bool intake_ref_has_partner (const intake_ref_t *self, const char *code);
 
+//  True when partner may send data_element at all (for some org unit).
+bool intake_ref_may_send (const intake_ref_t *self, const char *partner, const char *data_element);
+
 //  True when partner may send data_element for org_unit.
 bool intake_ref_permits (const intake_ref_t *self, const char *partner,
                          const char *data_element, const char *org_unit);

@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+static bool s_clean_utf8 (const char *text);
+
 int
 intake_validate_batch (const intake_ref_t *ref, const Carewatch__V1__SubmitBatch *batch,
                        size_t max_rows, char *code, size_t codelen, char *msg, size_t msglen)
@@ -21,7 +23,7 @@ intake_validate_batch (const intake_ref_t *ref, const Carewatch__V1__SubmitBatch
         return -1;
     }
     for (const char *c = batch->batch_key; *c; c++)
-        if ((unsigned char) *c < 32) {
+        if ((unsigned char) *c < 32 || *c == 0x7F || !s_clean_utf8 (batch->batch_key)) {
             snprintf (code, codelen, "bad_batch_key");
             snprintf (msg, msglen, "batch_key holds a control character");
             return -1;
@@ -38,6 +40,26 @@ intake_validate_batch (const intake_ref_t *ref, const Carewatch__V1__SubmitBatch
         return -1;
     }
     return 0;
+}
+
+//  True when text is well-formed UTF-8 without control characters
+//  (protobuf-c does not check string fields).
+static bool
+s_clean_utf8 (const char *text)
+{
+    const unsigned char *c = (const unsigned char *) text;
+    while (*c) {
+        int n = *c < 0x80 ? 0 : (*c & 0xE0) == 0xC0 ? 1 : (*c & 0xF0) == 0xE0 ? 2 : (*c & 0xF8) == 0xF0 ? 3 : -1;
+        if (n < 0 || (n == 0 && (*c < 0x20 || *c == 0x7F) && *c != '\t' && *c != '\n' && *c != '\r'))
+            return false;
+        if (n == 1 && *c < 0xC2)
+            return false;
+        c++;
+        for (int i = 0; i < n; i++, c++)
+            if ((*c & 0xC0) != 0x80)
+                return false;
+    }
+    return true;
 }
 
 static bool
@@ -67,6 +89,10 @@ s_check_row (const intake_ref_t *ref, feed_t *feed, const char *partner, uint32_
         if (texts [i].text && strlen (texts [i].text) > texts [i].max)
             feed_add_issue (feed, row, texts [i].name, "too_long", "%s is %zu characters, over the limit of %zu",
                             texts [i].name, strlen (texts [i].text), texts [i].max);
+    for (size_t i = 0; i < sizeof texts / sizeof texts [0]; i++)
+        if (texts [i].text && !s_clean_utf8 (texts [i].text))
+            feed_add_issue (feed, row, texts [i].name, "bad_text",
+                            "%s is not valid UTF-8 text (or holds control characters)", texts [i].name);
     if (feed->nissues > before)
         return false;
     for (size_t i = 0; i < 3; i++)
@@ -97,6 +123,11 @@ s_check_row (const intake_ref_t *ref, feed_t *feed, const char *partner, uint32_
     }
     if (feed->nissues > before)
         return false;
+    if (!intake_ref_may_send (ref, partner, o->data_element)) {
+        feed_add_issue (feed, row, "data_element", "not_permitted",
+                        "partner '%s' may not send %s", partner, o->data_element);
+        return false;
+    }
     if (!intake_ref_permits (ref, partner, o->data_element, o->org_unit)) {
         feed_add_issue (feed, row, "org_unit", "not_permitted",
                         "partner '%s' may not send %s for %s", partner, o->data_element, o->org_unit);

@@ -1,0 +1,553 @@
+/*  alert_engine: rules -> alert state -> transitions -> outbox.  */
+#include "alert_engine.h"
+#include "log.h"
+#include "period.h"
+
+#include <czmq.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ALERT_LOCK_KEY "7214630913"
+
+typedef struct {
+    int64_t id;                 //  subscription id
+    json_t *filter;             //  owned
+    char channel [16];          //  webhook or zmq
+    char *partner;              //  owning partner or NULL
+} s_sub_t;
+
+typedef struct {
+    char *parent;
+    char *level;
+} s_org_t;
+
+struct _alert_engine_t {
+    db_t *db;                   //  borrowed
+    zsock_t *stream;            //  PUB, borrowed
+    config_t cfg;               //  settings (links)
+    zhashx_t *orgs;             //  code -> s_org_t
+    char severity [ALERT_RULE_COUNT][16];   //  per rule
+    int worsening_periods;      //  deteriorating: N periods
+    s_sub_t *subs;              //  active subscriptions for this pass
+    size_t nsubs;
+    zlist_t *published;         //  transitions to publish after commit (json strings)
+    char **silences;            //  active silences this pass: "id\tmatcher"
+    size_t nsilences;
+};
+
+static void
+s_org_free (void **item)
+{
+    s_org_t *o = *item;
+    if (o) {
+        free (o->parent);
+        free (o->level);
+        free (o);
+    }
+    *item = NULL;
+}
+
+static int
+s_load (alert_engine_t *self, char *err, size_t errlen)
+{
+    PGresult *r = db_exec (self->db, "select code, parent, level from org_units", 0, NULL, DB_TUPLES, err, errlen);
+    if (!r)
+        return -1;
+    zhashx_purge (self->orgs);
+    for (int i = 0; i < PQntuples (r); i++) {
+        s_org_t *o = calloc (1, sizeof *o);
+        o->parent = PQgetisnull (r, i, 1) ? NULL : strdup (PQgetvalue (r, i, 1));
+        o->level = strdup (PQgetvalue (r, i, 2));
+        zhashx_update (self->orgs, PQgetvalue (r, i, 0), o);
+    }
+    PQclear (r);
+    r = db_exec (self->db, "select code, severity, coalesce ((params ->> 'worsening_periods')::int, 3)"
+                           " from alert_rules", 0, NULL, DB_TUPLES, err, errlen);
+    if (!r)
+        return -1;
+    for (int i = 0; i < ALERT_RULE_COUNT; i++)
+        snprintf (self->severity [i], 16, "warning");
+    for (int i = 0; i < PQntuples (r); i++) {
+        alert_rule_t rule;
+        if (alert_rule_parse (PQgetvalue (r, i, 0), &rule) == 0) {
+            snprintf (self->severity [rule], 16, "%s", PQgetvalue (r, i, 1));
+            if (rule == ALERT_RULE_DETERIORATING)
+                self->worsening_periods = atoi (PQgetvalue (r, i, 2));
+        }
+    }
+    PQclear (r);
+    return 0;
+}
+
+alert_engine_t *
+alert_engine_new (db_t *db, const config_t *cfg, zsock_t *stream, char *err, size_t errlen)
+{
+    alert_engine_t *self = calloc (1, sizeof *self);
+    self->db = db;
+    self->stream = stream;
+    self->cfg = *cfg;
+    self->orgs = zhashx_new ();
+    zhashx_set_destructor (self->orgs, s_org_free);
+    self->published = zlist_new ();
+    zlist_autofree (self->published);
+    if (s_load (self, err, errlen)) {
+        alert_engine_destroy (&self);
+        return NULL;
+    }
+    return self;
+}
+
+static void
+s_silences_clear (alert_engine_t *self)
+{
+    for (size_t i = 0; i < self->nsilences; i++)
+        free (self->silences [i]);
+    free (self->silences);
+    self->silences = NULL;
+    self->nsilences = 0;
+}
+
+static void
+s_subs_clear (alert_engine_t *self)
+{
+    for (size_t i = 0; i < self->nsubs; i++) {
+        json_decref (self->subs [i].filter);
+        free (self->subs [i].partner);
+    }
+    free (self->subs);
+    self->subs = NULL;
+    self->nsubs = 0;
+}
+
+void
+alert_engine_destroy (alert_engine_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    alert_engine_t *self = *self_p;
+    s_subs_clear (self);
+    s_silences_clear (self);
+    zhashx_destroy (&self->orgs);
+    zlist_destroy (&self->published);
+    free (self);
+    *self_p = NULL;
+}
+
+static int
+s_load_subs (alert_engine_t *self, char *err, size_t errlen)
+{
+    s_subs_clear (self);
+    PGresult *r = db_exec (self->db, "select id, filter, channel, partner from subscriptions where active",
+                           0, NULL, DB_TUPLES, err, errlen);
+    if (!r)
+        return -1;
+    self->nsubs = (size_t) PQntuples (r);
+    self->subs = calloc (self->nsubs + 1, sizeof *self->subs);
+    for (size_t i = 0; i < self->nsubs; i++) {
+        s_sub_t *s = &self->subs [i];
+        s->id = atoll (PQgetvalue (r, (int) i, 0));
+        s->filter = json_loads (PQgetvalue (r, (int) i, 1), 0, NULL);
+        snprintf (s->channel, sizeof s->channel, "%s", PQgetvalue (r, (int) i, 2));
+        s->partner = PQgetisnull (r, (int) i, 3) ? NULL : strdup (PQgetvalue (r, (int) i, 3));
+    }
+    PQclear (r);
+    return 0;
+}
+
+//  Records a transition of alert key (rule, indicator, org, breakdown),
+//  and one notification per matching subscription unless silenced.
+static int
+s_transition (alert_engine_t *self, alert_rule_t rule, alert_action_t action, const char *indicator,
+              const char *org, const char *breakdown, const char *period, const alert_facts_t *facts,
+              json_t *payload, char *err, size_t errlen)
+{
+    const char *rname = alert_rule_name (rule);
+    const char *kind = action == ALERT_FIRE ? "fired" : "resolved";
+    json_object_set_new (payload, "transition", json_string (kind));
+    json_object_set_new (payload, "rule", json_string (rname));
+    json_object_set_new (payload, "severity", json_string (self->severity [rule]));
+    char *text = json_dumps (payload, JSON_COMPACT | JSON_SORT_KEYS);
+    const char *p [8] = { rname, indicator, org, breakdown, action == ALERT_FIRE ? "firing" : "resolved",
+                          period, text, self->severity [rule] };
+    PGresult *r = db_exec (self->db,
+        "insert into alerts (rule, indicator, org_unit, breakdown, state, period, payload, severity)"
+        " values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)"
+        " on conflict (rule, indicator, org_unit, breakdown) do update set state = excluded.state,"
+        " period = excluded.period, payload = excluded.payload, severity = excluded.severity,"
+        " fired_at = case when excluded.state = 'firing' then now () else alerts.fired_at end,"
+        " resolved_at = case when excluded.state = 'resolved' then now () else null end"
+        " returning id", 8, p, DB_TUPLES, err, errlen);
+    if (!r) {
+        free (text);
+        return -1;
+    }
+    char alert_id [24];
+    snprintf (alert_id, sizeof alert_id, "%s", PQgetvalue (r, 0, 0));
+    PQclear (r);
+    char key [400];
+    snprintf (key, sizeof key, "%s/%s/%s/%s", rname, indicator, org, breakdown);
+    const char *silence = NULL;
+    for (size_t i = 0; i < self->nsilences && !silence; i++) {
+        char *tab = strchr (self->silences [i], '\t');
+        if (tab && alert_silence_matches (tab + 1, key))
+            silence = self->silences [i];
+    }
+    char silence_id [24] = "";
+    if (silence)
+        snprintf (silence_id, sizeof silence_id, "%.*s", (int) strcspn (silence, "\t"), silence);
+    const char *tp [4] = { alert_id, kind, text, silence ? silence_id : NULL };
+    r = db_exec (self->db, "insert into alert_transitions (alert_id, kind, payload, silenced_by)"
+                           " values ($1, $2, $3::jsonb, $4) returning id, silenced_by",
+                 4, tp, DB_TUPLES, err, errlen);
+    free (text);
+    if (!r)
+        return -1;
+    char transition_id [24];
+    snprintf (transition_id, sizeof transition_id, "%s", PQgetvalue (r, 0, 0));
+    bool silenced = !PQgetisnull (r, 0, 1);
+    PQclear (r);
+    json_object_set_new (payload, "transition_id", json_integer (atoll (transition_id)));
+    json_object_set_new (payload, "silenced", json_boolean (silenced));
+    char *published = json_dumps (payload, JSON_COMPACT | JSON_SORT_KEYS);
+    zlist_append (self->published, published);
+    free (published);
+    if (silenced)
+        return 1;
+    for (size_t i = 0; i < self->nsubs; i++) {
+        const s_sub_t *s = &self->subs [i];
+        if (!alert_filter_matches (s->filter, facts))
+            continue;
+        if (rule == ALERT_RULE_BATCH_REJECTED && s->partner && strcmp (s->partner, org))
+            continue;
+        char sub [24];
+        snprintf (sub, sizeof sub, "%lld", (long long) s->id);
+        const char *np [3] = { transition_id, sub, strcmp (s->channel, "zmq") == 0 ? "t" : "f" };
+        //  A zmq subscription is served by the stream itself.
+        if (db_run (self->db, "insert into notifications (transition_id, subscription_id, state, delivered_at, attempts)"
+                              " values ($1, $2, case when $3 then 'delivered' else 'pending' end,"
+                              " case when $3 then now () end, case when $3 then 1 else 0 end)"
+                              " on conflict do nothing", 3, np, err, errlen))
+            return -1;
+    }
+    return 1;
+}
+
+static void
+s_ancestors (alert_engine_t *self, const char *org, const char **out, size_t *n)
+{
+    *n = 0;
+    s_org_t *o = zhashx_lookup (self->orgs, org);
+    while (o && o->parent && *n < 8) {
+        out [(*n)++] = o->parent;
+        o = zhashx_lookup (self->orgs, o->parent);
+    }
+}
+
+//  Builds the payload and evaluates the series rules for one series.
+static int
+s_evaluate_series (alert_engine_t *self, const char *indicator, const char *org, const char *breakdown,
+                   char *err, size_t errlen)
+{
+    s_org_t *o = zhashx_lookup (self->orgs, org);
+    if (o && (strcmp (o->level, "england") == 0 || strcmp (o->level, "region") == 0))
+        return 0;       //  comparators, not areas the partnership answers for
+    const char *p [3] = { indicator, org, breakdown };
+    PGresult *r = db_exec (self->db,
+        "select v.period, v.value, v.status, v.short_trend, v.annual_trend, v.benchmark, v.england_value,"
+        " v.spc_variation, v.spc_assurance, v.ci_low, v.ci_high, i.name, i.domain, i.owner, i.unit, i.polarity,"
+        " (select t.kind from indicator_targets t where t.indicator = v.indicator and t.from_date <= v.period_start"
+        "   order by t.from_date desc limit 1),"
+        " (select coalesce (t.text, coalesce (t.value, t.lower)::text) from indicator_targets t"
+        "   where t.indicator = v.indicator and t.from_date <= v.period_start order by t.from_date desc limit 1),"
+        " v.note"
+        " from indicator_values v join indicators i on i.code = v.indicator"
+        " where v.indicator = $1 and v.org_unit = $2 and v.breakdown = $3"
+        " order by v.period_end desc, v.period_start asc limit 6", 3, p, DB_TUPLES, err, errlen);
+    if (!r)
+        return -1;
+    int rows = PQntuples (r);
+    if (rows == 0) {
+        PQclear (r);
+        return 0;
+    }
+    const char *trends [6];
+    for (int i = 0; i < rows; i++)
+        trends [i] = PQgetvalue (r, i, 3);
+    alert_series_t series = {
+        PQgetvalue (r, 0, 2), PQgetisnull (r, 0, 16) ? NULL : PQgetvalue (r, 0, 16),
+        PQgetisnull (r, 0, 7) ? NULL : PQgetvalue (r, 0, 7), PQgetvalue (r, 0, 5),
+        trends, (size_t) rows, self->worsening_periods
+    };
+    const char *ancestors [8];
+    size_t nanc;
+    s_ancestors (self, org, ancestors, &nanc);
+    int transitions = 0;
+    for (int rule = 0; rule <= ALERT_RULE_WORSE_THAN_ENGLAND; rule++) {
+        bool holds = alert_condition ((alert_rule_t) rule, &series);
+        const char *ap [4] = { alert_rule_name ((alert_rule_t) rule), indicator, org, breakdown };
+        PGresult *a = db_exec (self->db, "select state from alerts where rule = $1 and indicator = $2"
+                                         " and org_unit = $3 and breakdown = $4", 4, ap, DB_TUPLES, err, errlen);
+        if (!a) {
+            PQclear (r);
+            return -1;
+        }
+        alert_action_t action = alert_transition (PQntuples (a) ? PQgetvalue (a, 0, 0) : NULL, holds);
+        PQclear (a);
+        if (action == ALERT_NONE)
+            continue;
+        json_t *last = json_array ();
+        for (int i = rows - 1; i >= 0; i--)
+            json_array_append_new (last, json_pack ("{s:s, s:o, s:s}", "period", PQgetvalue (r, i, 0),
+                "value", PQgetisnull (r, i, 1) ? json_null () : json_real (atof (PQgetvalue (r, i, 1))),
+                "status", PQgetvalue (r, i, 2)));
+        const char *period = PQgetvalue (r, 0, 0);
+        json_t *payload = json_pack ("{s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:s, s:s, s:o, s:o, s:s,"
+                                     " s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:{s:s, s:s, s:s}}",
+            "indicator", "code", indicator, "name", PQgetvalue (r, 0, 11), "domain", PQgetvalue (r, 0, 12),
+                "owner", PQgetvalue (r, 0, 13), "unit", PQgetvalue (r, 0, 14), "polarity", PQgetvalue (r, 0, 15),
+            "org_unit", org, "breakdown", breakdown, "period", period,
+            "value", PQgetisnull (r, 0, 1) ? json_null () : json_real (atof (PQgetvalue (r, 0, 1))),
+            "target", PQgetisnull (r, 0, 17) ? json_null () : json_string (PQgetvalue (r, 0, 17)),
+            "status", PQgetvalue (r, 0, 2), "short_trend", PQgetvalue (r, 0, 3),
+            "annual_trend", PQgetvalue (r, 0, 4),
+            "england", PQgetisnull (r, 0, 6) ? json_null () : json_real (atof (PQgetvalue (r, 0, 6))),
+            "benchmark", PQgetvalue (r, 0, 5),
+            "spc_variation", PQgetisnull (r, 0, 7) ? json_null () : json_string (PQgetvalue (r, 0, 7)),
+            "spc_assurance", PQgetisnull (r, 0, 8) ? json_null () : json_string (PQgetvalue (r, 0, 8)),
+            "commentary", PQgetisnull (r, 0, 18) ? json_null () : json_string (PQgetvalue (r, 0, 18)),
+            "last_periods", last,
+            "links", "scorecard", "", "exceptions", "", "indicator", "");
+        char link [512];
+        json_t *links = json_object_get (payload, "links");
+        snprintf (link, sizeof link, "%s/v1/scorecards/%s?format=html", self->cfg.public_url, period);
+        json_object_set_new (links, "scorecard", json_string (link));
+        snprintf (link, sizeof link, "%s/v1/exceptions/%s", self->cfg.public_url, period);
+        json_object_set_new (links, "exceptions", json_string (link));
+        snprintf (link, sizeof link, "%s/v1/indicators/%s/values?org_unit=%s", self->cfg.public_url, indicator, org);
+        json_object_set_new (links, "indicator", json_string (link));
+        alert_facts_t facts = { alert_rule_name ((alert_rule_t) rule), self->severity [rule], indicator,
+                                PQgetvalue (r, 0, 12), PQgetvalue (r, 0, 13), org, ancestors, nanc, NULL };
+        int rc = s_transition (self, (alert_rule_t) rule, action, indicator, org, breakdown, period,
+                               &facts, payload, err, errlen);
+        json_decref (payload);
+        if (rc < 0) {
+            PQclear (r);
+            return -1;
+        }
+        transitions++;
+    }
+    PQclear (r);
+    return transitions;
+}
+
+static void
+s_publish (alert_engine_t *self)
+{
+    char *text;
+    while ((text = zlist_pop (self->published))) {
+        if (self->stream) {
+            json_t *j = json_loads (text, 0, NULL);
+            const char *domain = json_string_value (json_object_get (json_object_get (j, "indicator"), "domain"));
+            const char *code = json_string_value (json_object_get (json_object_get (j, "indicator"), "code"));
+            char topic [300];
+            snprintf (topic, sizeof topic, "alert.%s.%s", domain ? domain : "batch", code ? code : "");
+            zstr_sendm (self->stream, topic);
+            zstr_send (self->stream, text);
+            json_decref (j);
+        }
+        free (text);
+    }
+}
+
+static int
+s_begin (alert_engine_t *self, char *err, size_t errlen)
+{
+    const char *key [1] = { ALERT_LOCK_KEY };
+    if (db_run (self->db, "begin", 0, NULL, err, errlen))
+        return -1;
+    PGresult *r = db_exec (self->db, "select pg_advisory_xact_lock ($1::bigint)", 1, key, DB_TUPLES, err, errlen);
+    if (!r)
+        return -1;
+    PQclear (r);
+    if (s_load_subs (self, err, errlen))
+        return -1;
+    s_silences_clear (self);
+    r = db_exec (self->db, "select id || E'\\t' || matcher from silences where until > now () order by id",
+                 0, NULL, DB_TUPLES, err, errlen);
+    if (!r)
+        return -1;
+    self->nsilences = (size_t) PQntuples (r);
+    self->silences = calloc (self->nsilences + 1, sizeof *self->silences);
+    for (size_t i = 0; i < self->nsilences; i++)
+        self->silences [i] = strdup (PQgetvalue (r, (int) i, 0));
+    PQclear (r);
+    zlist_purge (self->published);
+    return 0;
+}
+
+static int
+s_finish (alert_engine_t *self, int rc, const char *what, char *err, size_t errlen)
+{
+    char rerr [128];
+    if (rc < 0 || db_run (self->db, "commit", 0, NULL, err, errlen)) {
+        log_error ("alert_failed", "{s:s, s:s}", "pass", what, "error", err);
+        db_run (self->db, "rollback", 0, NULL, rerr, sizeof rerr);
+        zlist_purge (self->published);
+        return -1;
+    }
+    s_publish (self);
+    return rc;
+}
+
+int
+alert_engine_evaluate_changes (alert_engine_t *self)
+{
+    char err [512];
+    if (s_begin (self, err, sizeof err))
+        return s_finish (self, -1, "changes", err, sizeof err);
+    PGresult *r = db_exec (self->db,
+        "with o as (insert into consumer_offsets (consumer) values ('alert') on conflict (consumer)"
+        "   do update set consumer = excluded.consumer returning position)"
+        " select v.indicator, v.org_unit, v.breakdown, max (v.change_seq) from indicator_values v, o"
+        " where v.change_seq > o.position group by 1, 2, 3 order by 4 limit 5000",
+        0, NULL, DB_TUPLES, err, sizeof err);
+    if (!r)
+        return s_finish (self, -1, "changes", err, sizeof err);
+    int total = 0;
+    char last [24] = "";
+    for (int i = 0; i < PQntuples (r) && total >= 0; i++) {
+        int n = s_evaluate_series (self, PQgetvalue (r, i, 0), PQgetvalue (r, i, 1), PQgetvalue (r, i, 2),
+                                   err, sizeof err);
+        total = n < 0 ? -1 : total + n;
+        snprintf (last, sizeof last, "%s", PQgetvalue (r, i, 3));
+    }
+    PQclear (r);
+    if (total >= 0 && *last) {
+        const char *p [1] = { last };
+        if (db_run (self->db, "update consumer_offsets set position = $1, updated_at = now ()"
+                              " where consumer = 'alert'", 1, p, err, sizeof err))
+            total = -1;
+    }
+    if (total > 0)
+        log_info ("alerts_evaluated", "{s:i, s:s}", "transitions", total, "position", last);
+    return s_finish (self, total, "changes", err, sizeof err);
+}
+
+//  The latest period of type whose data is due by today: the period
+//  containing (today - lag), or the one before when it has not ended.
+static int
+s_due_period (period_type_t type, int today, int lag, period_t *out)
+{
+    period_day_t d = today - lag;
+    if (period_containing (type, d, out))
+        return -1;
+    if (out->end > d && period_previous (out, out))
+        return -1;
+    return 0;
+}
+
+static int
+s_check_missing (alert_engine_t *self, int today, char *err, size_t errlen)
+{
+    //  Org units that should report an indicator: those that have.
+    PGresult *r = db_exec (self->db,
+        "select i.code, i.frequency, i.due_lag_days, i.domain, i.owner, o.org_unit"
+        " from indicators i join lateral (select distinct org_unit from observations"
+        "   where data_element = i.data_element and breakdown = 'total') o on true"
+        " join org_units u on u.code = o.org_unit and u.level not in ('england', 'region')"
+        " where coalesce (i.definition -> 'alert' ->> 'data_due', 'true') <> 'false'"
+        " and i.frequency in ('month', 'quarter', 'year', 'calendar_year', 'calendar_quarter', 'rolling_12')"
+        " order by 1, 6", 0, NULL, DB_TUPLES, err, errlen);
+    if (!r)
+        return -1;
+    int transitions = 0;
+    for (int i = 0; i < PQntuples (r) && transitions >= 0; i++) {
+        const char *ind = PQgetvalue (r, i, 0), *org = PQgetvalue (r, i, 5);
+        period_t due;
+        char code [PERIOD_CODE_MAX];
+        if (s_due_period (period_type_from_name (PQgetvalue (r, i, 1)), today, atoi (PQgetvalue (r, i, 2)), &due))
+            continue;
+        period_format (&due, code, sizeof code);
+        const char *p [4] = { ind, org, code, "data_missing" };
+        PGresult *v = db_exec (self->db,
+            "select (select count(*) from indicator_values where indicator = $1 and org_unit = $2"
+            "   and period = $3 and breakdown = 'total'),"
+            " (select state from alerts where rule = $4 and indicator = $1 and org_unit = $2 and breakdown = 'total')",
+            4, p, DB_TUPLES, err, errlen);
+        if (!v)
+            return -1;
+        bool missing = atoi (PQgetvalue (v, 0, 0)) == 0;
+        alert_action_t action = alert_transition (PQgetisnull (v, 0, 1) ? NULL : PQgetvalue (v, 0, 1), missing);
+        PQclear (v);
+        if (action == ALERT_NONE)
+            continue;
+        const char *ancestors [8];
+        size_t nanc;
+        s_ancestors (self, org, ancestors, &nanc);
+        alert_facts_t facts = { "data_missing", self->severity [ALERT_RULE_DATA_MISSING], ind,
+                                PQgetvalue (r, i, 3), PQgetvalue (r, i, 4), org, ancestors, nanc, NULL };
+        json_t *payload = json_pack ("{s:{s:s, s:s, s:s}, s:s, s:s, s:s, s:s}",
+            "indicator", "code", ind, "domain", PQgetvalue (r, i, 3), "owner", PQgetvalue (r, i, 4),
+            "org_unit", org, "breakdown", "total", "period", code,
+            "reason", missing ? "due but not reported" : "reported");
+        int rc = s_transition (self, ALERT_RULE_DATA_MISSING, action, ind, org, "total", code, &facts,
+                               payload, err, errlen);
+        json_decref (payload);
+        transitions = rc < 0 ? -1 : transitions + 1;
+    }
+    PQclear (r);
+    return transitions;
+}
+
+//  Each batch with rejected rows fires once, to its partner's subscribers.
+static int
+s_check_batches (alert_engine_t *self, char *err, size_t errlen)
+{
+    PGresult *r = db_exec (self->db,
+        "with o as (insert into consumer_offsets (consumer) values ('alert-batches') on conflict (consumer)"
+        "   do update set consumer = excluded.consumer returning position)"
+        " select b.id, b.partner, b.batch_key, b.rejected, b.accepted, b.receipt -> 'errors'"
+        " from batches b, o where b.id > o.position order by b.id limit 1000",
+        0, NULL, DB_TUPLES, err, errlen);
+    if (!r)
+        return -1;
+    int transitions = 0;
+    char last [24] = "";
+    for (int i = 0; i < PQntuples (r) && transitions >= 0; i++) {
+        snprintf (last, sizeof last, "%s", PQgetvalue (r, i, 0));
+        if (atoi (PQgetvalue (r, i, 3)) == 0)
+            continue;
+        char key [64];
+        snprintf (key, sizeof key, "batch-%s", PQgetvalue (r, i, 0));
+        const char *partner = PQgetvalue (r, i, 1);
+        alert_facts_t facts = { "batch_rejected_rows", self->severity [ALERT_RULE_BATCH_REJECTED], "",
+                                "", "", partner, NULL, 0, partner };
+        json_t *payload = json_pack ("{s:s, s:s, s:I, s:i, s:i, s:o}", "partner", partner,
+            "batch_key", PQgetvalue (r, i, 2), "batch_id", (json_int_t) atoll (PQgetvalue (r, i, 0)),
+            "rejected", atoi (PQgetvalue (r, i, 3)), "accepted", atoi (PQgetvalue (r, i, 4)),
+            "errors", json_loads (PQgetvalue (r, i, 5), 0, NULL) ?: json_array ());
+        int rc = s_transition (self, ALERT_RULE_BATCH_REJECTED, ALERT_FIRE, key, partner, "total", "",
+                               &facts, payload, err, errlen);
+        json_decref (payload);
+        transitions = rc < 0 ? -1 : transitions + 1;
+    }
+    PQclear (r);
+    if (transitions >= 0 && *last) {
+        const char *p [1] = { last };
+        if (db_run (self->db, "update consumer_offsets set position = $1, updated_at = now ()"
+                              " where consumer = 'alert-batches'", 1, p, err, errlen))
+            return -1;
+    }
+    return transitions;
+}
+
+int
+alert_engine_check_due (alert_engine_t *self, int today)
+{
+    char err [512];
+    if (s_begin (self, err, sizeof err))
+        return s_finish (self, -1, "due", err, sizeof err);
+    int a = s_check_missing (self, today, err, sizeof err);
+    int b = a < 0 ? -1 : s_check_batches (self, err, sizeof err);
+    return s_finish (self, a < 0 || b < 0 ? -1 : a + b, "due", err, sizeof err);
+}
