@@ -5,6 +5,8 @@
     carewatch config               print the settings table
     carewatch push FILE ...        submit a JSON or CSV feed over ZMQ
     carewatch recompute            rebuild every indicator value
+    carewatch subscribe ...        subscriptions, alerts, silences, the alert stream
+    carewatch receive ...          a local webhook receiver that checks signatures
 */
 #include "cli.h"
 
@@ -17,6 +19,13 @@ static const cli_command_t s_commands [] = {
     { "config", cli_config, "print the configuration table (Markdown)" },
     { "push", cli_push, "FILE --partner CODE [--endpoint E] [--batch-key K] [--atomic]: submit a feed" },
     { "recompute", cli_recompute, "rebuild every indicator value from the observations" },
+    { "subscribe", cli_subscribe, "--subscriber NAME (--webhook URL --secret S | --zmq) [--filter JSON]" },
+    { "subscriptions", cli_subscriptions, "list active subscriptions (secrets are not shown)" },
+    { "unsubscribe", cli_unsubscribe, "ID: stop a subscription" },
+    { "alerts", cli_alerts, "[--all]: list firing alerts (or all)" },
+    { "silence", cli_silence, "PATTERN UNTIL REASON BY: mute matching alerts" },
+    { "tail", cli_tail, "[ENDPOINT]: print the alert stream live" },
+    { "receive", cli_receive, "--port P --secret S [--fail-first N] [--log F]: a webhook receiver" },
 };
 
 static void

@@ -17,5 +17,12 @@ int cli_ping (int argc, char **argv);
 int cli_config (int argc, char **argv);
 int cli_push (int argc, char **argv);
 int cli_recompute (int argc, char **argv);
+int cli_subscribe (int argc, char **argv);
+int cli_subscriptions (int argc, char **argv);
+int cli_unsubscribe (int argc, char **argv);
+int cli_alerts (int argc, char **argv);
+int cli_silence (int argc, char **argv);
+int cli_tail (int argc, char **argv);
+int cli_receive (int argc, char **argv);
 
 #endif

@@ -1,0 +1,304 @@
+/*  cli_alerts: subscribe, subscriptions, unsubscribe, alerts, silence,
+    tail, and receive (a local webhook receiver that verifies signatures).  */
+#include "alert_rules.h"
+#include "cli.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+
+#include <czmq.h>
+#include <getopt.h>
+#include <microhttpd.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static db_t *
+s_db (const char *who)
+{
+    config_t cfg;
+    char err [1024], url [1024];
+    log_init (who, "warn");
+    if (config_load (&cfg, err, sizeof err) || db_resolve_url (cfg.database_url, url, sizeof url, err, sizeof err)) {
+        fprintf (stderr, "carewatch %s: %s\n", who, err);
+        return NULL;
+    }
+    db_t *db = db_new (url, who, cfg.db_timeout_ms);
+    if (db_connect (db, 10000, err, sizeof err)) {
+        fprintf (stderr, "carewatch %s: %s\n", who, err);
+        db_destroy (&db);
+    }
+    return db;
+}
+
+//  Prints a query's rows as tab-separated lines under a header.
+static int
+s_print (db_t *db, const char *sql, int n, const char *const *p)
+{
+    char err [512];
+    PGresult *r = db_exec (db, sql, n, p, DB_TUPLES, err, sizeof err);
+    if (!r) {
+        fprintf (stderr, "carewatch: %s\n", err);
+        return 1;
+    }
+    for (int c = 0; c < PQnfields (r); c++)
+        printf ("%s%s", c ? "\t" : "", PQfname (r, c));
+    printf ("\n");
+    for (int i = 0; i < PQntuples (r); i++) {
+        for (int c = 0; c < PQnfields (r); c++)
+            printf ("%s%s", c ? "\t" : "", PQgetvalue (r, i, c));
+        printf ("\n");
+    }
+    PQclear (r);
+    return 0;
+}
+
+int
+cli_subscribe (int argc, char **argv)
+{
+    const char *subscriber = NULL, *url = NULL, *secret = NULL, *filter = "{}", *channel = NULL, *partner = NULL;
+    static struct option opts [] = {
+        { "subscriber", required_argument, 0, 's' }, { "webhook", required_argument, 0, 'w' },
+        { "secret", required_argument, 0, 'k' }, { "filter", required_argument, 0, 'f' },
+        { "zmq", no_argument, 0, 'z' }, { "partner", required_argument, 0, 'p' }, { 0, 0, 0, 0 }
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long (argc, argv, "s:w:k:f:zp:", opts, NULL)) != -1)
+        switch (c) {
+            case 's': subscriber = optarg; break;
+            case 'w': url = optarg; channel = "webhook"; break;
+            case 'k': secret = optarg; break;
+            case 'f': filter = optarg; break;
+            case 'z': channel = "zmq"; break;
+            case 'p': partner = optarg; break;
+            default: return 2;
+        }
+    if (!subscriber || !channel || (url && !secret)) {
+        fprintf (stderr, "usage: carewatch subscribe --subscriber NAME (--webhook URL --secret S | --zmq)\n"
+                         "                           [--filter JSON] [--partner CODE]\n"
+                         "filter keys: rules, indicators, domains, owners (arrays), org_unit, min_severity\n");
+        return 2;
+    }
+    json_error_t jerr;
+    json_t *f = json_loads (filter, 0, &jerr);
+    char err [512];
+    if (!f || alert_filter_check (f, err, sizeof err)) {
+        fprintf (stderr, "carewatch subscribe: --filter: %s\n", f ? err : jerr.text);
+        json_decref (f);
+        return 2;
+    }
+    json_decref (f);
+    db_t *db = s_db ("subscribe");
+    if (!db)
+        return 1;
+    const char *p [6] = { subscriber, filter, channel, url, secret, partner };
+    int rc = s_print (db, "insert into subscriptions (subscriber, filter, channel, url, secret, partner)"
+                          " values ($1, $2::jsonb, $3, $4, $5, $6) returning id", 6, p);
+    db_destroy (&db);
+    return rc;
+}
+
+int
+cli_subscriptions (int argc, char **argv)
+{
+    db_t *db = s_db ("subscriptions");
+    if (!db)
+        return 1;
+    //  Secrets are never shown.
+    int rc = s_print (db, "select s.id, s.subscriber, s.channel, coalesce (s.url, '') as url, s.filter::text as filter,"
+                          " (select count(*) from notifications n where n.subscription_id = s.id and n.state = 'pending') as pending,"
+                          " (select count(*) from notifications n where n.subscription_id = s.id and n.state = 'dead') as dead"
+                          " from subscriptions s where s.active order by s.id", 0, NULL);
+    db_destroy (&db);
+    return rc;
+}
+
+int
+cli_unsubscribe (int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf (stderr, "usage: carewatch unsubscribe ID\n");
+        return 2;
+    }
+    db_t *db = s_db ("unsubscribe");
+    if (!db)
+        return 1;
+    const char *p [1] = { argv [1] };
+    char err [512];
+    PGresult *r = db_exec (db, "update subscriptions set active = false where id = $1::bigint and active returning id",
+                           1, p, DB_TUPLES, err, sizeof err);
+    int rc = !r || PQntuples (r) == 0;
+    if (rc)
+        fprintf (stderr, "carewatch unsubscribe: %s\n", r ? "no such active subscription" : err);
+    else
+        printf ("unsubscribed %s\n", argv [1]);
+    if (r)
+        PQclear (r);
+    db_destroy (&db);
+    return rc;
+}
+
+int
+cli_alerts (int argc, char **argv)
+{
+    const char *state = argc > 1 && strcmp (argv [1], "--all") == 0 ? NULL : "firing";
+    db_t *db = s_db ("alerts");
+    if (!db)
+        return 1;
+    const char *p [1] = { state };
+    int rc = s_print (db, "select rule, severity, indicator, org_unit, breakdown, coalesce (period, '') as period,"
+                          " state, to_char (fired_at, 'YYYY-MM-DD HH24:MI') as since from alerts"
+                          " where $1::text is null or state = $1 order by severity desc, rule, indicator, org_unit", 1, p);
+    db_destroy (&db);
+    return rc;
+}
+
+int
+cli_silence (int argc, char **argv)
+{
+    if (argc != 5) {
+        fprintf (stderr, "usage: carewatch silence PATTERN UNTIL REASON BY\n"
+                         "  PATTERN matches rule/indicator/org_unit/breakdown, e.g. 'off_target/pi-2257/*'\n"
+                         "  UNTIL is a timestamp or an interval ('2 days')\n");
+        return 2;
+    }
+    db_t *db = s_db ("silence");
+    if (!db)
+        return 1;
+    const char *p [4] = { argv [1], argv [2], argv [3], argv [4] };
+    int rc = s_print (db, "insert into silences (matcher, until, reason, created_by) values ($1,"
+                          " case when $2 ~ '^[0-9]+ *[a-z]+$' then now () + $2::interval else $2::timestamptz end,"
+                          " $3, $4) returning id, until", 4, p);
+    db_destroy (&db);
+    return rc;
+}
+
+int
+cli_tail (int argc, char **argv)
+{
+    config_t cfg;
+    char err [512];
+    if (config_load (&cfg, err, sizeof err)) {
+        fprintf (stderr, "carewatch tail: %s\n", err);
+        return 1;
+    }
+    const char *endpoint = argc > 1 ? argv [1] : cfg.alert_stream;
+    zsock_t *sub = zsock_new_sub (endpoint, "alert.");
+    if (!sub) {
+        fprintf (stderr, "carewatch tail: cannot connect to %s\n", endpoint);
+        return 1;
+    }
+    fprintf (stderr, "carewatch tail: listening on %s (Ctrl-C stops)\n", endpoint);
+    while (!zsys_interrupted) {
+        char *topic = NULL, *body = NULL;
+        if (zstr_recvx (sub, &topic, &body, NULL) < 0)
+            break;
+        printf ("%s %s\n", topic, body ? body : "");
+        fflush (stdout);
+        zstr_free (&topic);
+        zstr_free (&body);
+    }
+    zsock_destroy (&sub);
+    return 0;
+}
+
+// ---------------------------------------------------------------------
+//  receive: a small webhook receiver for trying carewatch out and for the
+//  tests.  It verifies each signature, prints one line per delivery and
+//  can be told to fail the first N requests.
+
+typedef struct {
+    const char *secret;         //  shared secret
+    int fail_first;             //  answer 500 to this many requests first
+    int seen;                   //  requests so far
+    FILE *log;                  //  where lines go
+} s_receiver_t;
+
+typedef struct {
+    char *body;
+    size_t len;
+} s_upload_t;
+
+static enum MHD_Result
+s_receive (void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+           const char *version, const char *data, size_t *size, void **state)
+{
+    s_receiver_t *self = cls;
+    s_upload_t *up = *state;
+    if (!up) {
+        *state = calloc (1, sizeof (s_upload_t));
+        return MHD_YES;
+    }
+    if (*size) {
+        if (up->len + *size > (1 << 20))
+            return MHD_NO;
+        up->body = realloc (up->body, up->len + *size + 1);
+        memcpy (up->body + up->len, data, *size);
+        up->len += *size;
+        up->body [up->len] = '\0';
+        *size = 0;
+        return MHD_YES;
+    }
+    const char *sig = MHD_lookup_connection_value (conn, MHD_HEADER_KIND, "X-Carewatch-Signature");
+    const char *id = MHD_lookup_connection_value (conn, MHD_HEADER_KIND, "X-Carewatch-Delivery");
+    char want [80];
+    alert_sign (self->secret, (const unsigned char *) (up->body ? up->body : ""), up->len, want, sizeof want);
+    bool valid = sig && strlen (sig) == strlen (want) && sodium_memcmp (sig, want, strlen (want)) == 0;
+    unsigned int status = !valid ? 401 : ++self->seen <= self->fail_first ? 500 : 200;
+    fprintf (self->log, "%u %s %s %s\n", status, valid ? "signature-ok" : "signature-bad",
+             id ? id : "-", up->body ? up->body : "");
+    fflush (self->log);
+    free (up->body);
+    free (up);
+    *state = NULL;
+    struct MHD_Response *res = MHD_create_response_from_buffer (0, (void *) "", MHD_RESPMEM_PERSISTENT);
+    enum MHD_Result rc = MHD_queue_response (conn, status, res);
+    MHD_destroy_response (res);
+    return rc;
+}
+
+static volatile sig_atomic_t s_stop;
+static void s_on_signal (int sig) { s_stop = 1; }
+
+int
+cli_receive (int argc, char **argv)
+{
+    s_receiver_t self = { NULL, 0, 0, stdout };
+    int port = 0;
+    static struct option opts [] = {
+        { "port", required_argument, 0, 'p' }, { "secret", required_argument, 0, 's' },
+        { "fail-first", required_argument, 0, 'f' }, { "log", required_argument, 0, 'l' }, { 0, 0, 0, 0 }
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long (argc, argv, "p:s:f:l:", opts, NULL)) != -1)
+        switch (c) {
+            case 'p': port = atoi (optarg); break;
+            case 's': self.secret = optarg; break;
+            case 'f': self.fail_first = atoi (optarg); break;
+            case 'l': self.log = fopen (optarg, "a"); break;
+            default: return 2;
+        }
+    if (!port || !self.secret || !self.log) {
+        fprintf (stderr, "usage: carewatch receive --port P --secret S [--fail-first N] [--log FILE]\n");
+        return 2;
+    }
+    struct MHD_Daemon *d = MHD_start_daemon (MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t) port, NULL, NULL,
+                                             s_receive, &self, MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
+    if (!d) {
+        fprintf (stderr, "carewatch receive: cannot listen on port %d\n", port);
+        return 1;
+    }
+    signal (SIGTERM, s_on_signal);
+    signal (SIGINT, s_on_signal);
+    fprintf (stderr, "carewatch receive: listening on http://127.0.0.1:%d/\n", port);
+    while (!s_stop)
+        pause ();
+    MHD_stop_daemon (d);
+    if (self.log != stdout)
+        fclose (self.log);
+    return 0;
+}
