@@ -25,6 +25,8 @@ static const cli_command_t s_commands [] = {
     { "alerts", cli_alerts, "[--all]: list firing alerts (or all)" },
     { "silence", cli_silence, "PATTERN UNTIL REASON BY: mute matching alerts" },
     { "tail", cli_tail, "[ENDPOINT]: print the alert stream live" },
+    { "status", cli_status, "[--quiet]: what is held; exit 0 once calc and alert have caught up" },
+    { "key", cli_key, "create --role R [--partner P] | revoke ID | list: API keys (stored hashed)" },
     { "receive", cli_receive, "--port P --secret S [--fail-first N] [--log F]: a webhook receiver" },
 };
 

@@ -24,5 +24,7 @@ int cli_alerts (int argc, char **argv);
 int cli_silence (int argc, char **argv);
 int cli_tail (int argc, char **argv);
 int cli_receive (int argc, char **argv);
+int cli_key (int argc, char **argv);
+int cli_status (int argc, char **argv);
 
 #endif

@@ -251,6 +251,19 @@ s_receive (void *cls, struct MHD_Connection *conn, const char *url, const char *
     fprintf (self->log, "%u %s %s %s\n", status, valid ? "signature-ok" : "signature-bad",
              id ? id : "-", up->body ? up->body : "");
     fflush (self->log);
+    if (self->log != stdout) {
+        //  One short line for people watching the terminal.
+        json_t *j = json_loadb (up->body ? up->body : "", up->len, 0, NULL);
+        json_t *ind = json_object_get (j, "indicator");
+        printf ("webhook %u %s: %s %s %s %s %s\n", status, valid ? "signed" : "BAD SIGNATURE",
+                json_string_value (json_object_get (j, "transition")) ?: "?",
+                json_string_value (json_object_get (j, "rule")) ?: "?",
+                json_is_object (ind) ? json_string_value (json_object_get (ind, "code")) ?: "" : "",
+                json_string_value (json_object_get (j, "org_unit")) ?: "",
+                json_string_value (json_object_get (j, "period")) ?: "");
+        fflush (stdout);
+        json_decref (j);
+    }
     free (up->body);
     free (up);
     *state = NULL;
@@ -301,4 +314,54 @@ cli_receive (int argc, char **argv)
     if (self.log != stdout)
         fclose (self.log);
     return 0;
+}
+
+//  status: what carewatch holds, and whether calc and alert have caught
+//  up with everything committed (exit 0) or not yet (exit 3).
+int
+cli_status (int argc, char **argv)
+{
+    db_t *db = s_db ("status");
+    if (!db)
+        return 1;
+    char err [512];
+    PGresult *r = db_exec (db,
+        "select (select count(*) from batches), (select coalesce (sum (accepted), 0) from batches),"
+        " (select coalesce (sum (rejected), 0) from batches),"
+        " (select count(*) from indicator_values),"
+        " (select count(*) from batches b where not exists (select 1 from calc_processed p where p.batch_id = b.id)),"
+        " coalesce ((select max (change_seq) from indicator_values), 0)"
+        "   - coalesce ((select position from consumer_offsets where consumer = 'alert'), 0),"
+        " (select count(*) from notifications where state = 'pending'),"
+        " (select count(*) from notifications where state = 'delivered'),"
+        " (select count(*) from notifications where state = 'dead')", 0, NULL, DB_TUPLES, err, sizeof err);
+    if (!r) {
+        fprintf (stderr, "carewatch status: %s\n", err);
+        db_destroy (&db);
+        return 1;
+    }
+    bool caught_up = atol (PQgetvalue (r, 0, 4)) == 0 && atol (PQgetvalue (r, 0, 5)) <= 0;
+    bool quiet = argc > 1 && strcmp (argv [1], "--quiet") == 0;
+    if (!quiet) {
+        printf ("batches:            %s (rows accepted %s, rejected %s)\n", PQgetvalue (r, 0, 0),
+                PQgetvalue (r, 0, 1), PQgetvalue (r, 0, 2));
+        printf ("indicator values:   %s\n", PQgetvalue (r, 0, 3));
+        printf ("calc:               %s\n", atol (PQgetvalue (r, 0, 4)) ? "catching up" : "caught up");
+        printf ("alert:              %s\n", atol (PQgetvalue (r, 0, 5)) > 0 ? "catching up" : "caught up");
+        printf ("notifications:      %s delivered, %s pending, %s dead\n", PQgetvalue (r, 0, 7),
+                PQgetvalue (r, 0, 6), PQgetvalue (r, 0, 8));
+    }
+    PQclear (r);
+    if (!quiet) {
+        r = db_exec (db, "select rule, count(*) from alerts where state = 'firing' group by rule order by rule",
+                     0, NULL, DB_TUPLES, err, sizeof err);
+        printf ("alerts firing:     ");
+        for (int i = 0; r && i < PQntuples (r); i++)
+            printf (" %s %s%s", PQgetvalue (r, i, 0), PQgetvalue (r, i, 1), i + 1 < PQntuples (r) ? "," : "");
+        printf ("%s\n", r && PQntuples (r) ? "" : " none");
+        if (r)
+            PQclear (r);
+    }
+    db_destroy (&db);
+    return caught_up ? 0 : 3;
 }

@@ -1,5 +1,5 @@
 /*  carewatch-export: writes scorecards and reports on request.  */
-#include "svc.h"
+#include "export_service.h"
 
 int
 main (void)
@@ -10,7 +10,7 @@ main (void)
     zsock_t *requests = svc_socket (svc, ZMQ_ROUTER, svc_config (svc)->export_endpoint, true);
     int rc = 1;
     if (requests) {
-        svc_add_router (svc, requests, NULL, NULL);
+        svc_add_router (svc, requests, export_on_request, NULL);
         rc = svc_run (svc);
     }
     svc_destroy (&svc);

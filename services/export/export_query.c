@@ -1,0 +1,502 @@
+/*  export_query: report documents from the database.  */
+#include "export_query.h"
+#include "calc_assess.h"
+#include "period.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static json_t *
+s_num (PGresult *r, int row, int col)
+{
+    return PQgetisnull (r, row, col) ? json_null () : json_real (atof (PQgetvalue (r, row, col)));
+}
+
+static json_t *
+s_str (PGresult *r, int row, int col)
+{
+    return PQgetisnull (r, row, col) ? json_null () : json_string (PQgetvalue (r, row, col));
+}
+
+char *
+export_period_label (const char *code, char *buf, size_t len)
+{
+    static const char *months [] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
+                                     "Oct", "Nov", "Dec" };
+    period_t p;
+    int y, m, d, y2, m2, d2;
+    if (!code || period_parse (code, &p, NULL, 0)) {
+        snprintf (buf, len, "%s", code ? code : "");
+        return buf;
+    }
+    period_ymd (p.start, &y, &m, &d);
+    period_ymd (p.end, &y2, &m2, &d2);
+    switch (p.type) {
+        case PERIOD_FQUARTER:
+            snprintf (buf, len, "Q%d %d/%02d", (m - 4 + 12) % 12 / 3 + 1, m >= 4 ? y : y - 1, (m >= 4 ? y + 1 : y) % 100);
+            break;
+        case PERIOD_FYEAR:
+            snprintf (buf, len, "%d/%02d", y, (y + 1) % 100);
+            break;
+        case PERIOD_MONTH:
+            snprintf (buf, len, "%s %d", months [m - 1], y);
+            break;
+        case PERIOD_POOLED_CY:
+            snprintf (buf, len, "%d-%02d", y, y2 % 100);
+            break;
+        case PERIOD_ROLLING12:
+            snprintf (buf, len, "12 months to %s %d", months [m2 - 1], y2);
+            break;
+        default:
+            period_format (&p, buf, len);
+    }
+    return buf;
+}
+
+static void
+s_header (json_t *doc, const char *report, const char *title, db_t *db, const export_params_t *p)
+{
+    char ts [32];
+    time_t now = time (NULL);
+    struct tm tm;
+    gmtime_r (&now, &tm);
+    strftime (ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_object_set_new (doc, "report", json_string (report));
+    json_object_set_new (doc, "title", json_string (title));
+    json_object_set_new (doc, "generated_at", json_string (ts));
+    json_object_set_new (doc, "filters", json_pack ("{s:o, s:o}",
+        "owner", p->owner ? json_string (p->owner) : json_null (),
+        "domain", p->domain ? json_string (p->domain) : json_null ()));
+}
+
+//  Looks the org unit up; returns its name in a new string or NULL (404).
+static char *
+s_org_name (db_t *db, const char *org, int *status, char *err, size_t errlen)
+{
+    const char *q [1] = { org };
+    PGresult *r = db_exec (db, "select name from org_units where code = $1", 1, q, DB_TUPLES, err, errlen);
+    if (!r) {
+        *status = 500;
+        return NULL;
+    }
+    char *name = PQntuples (r) ? strdup (PQgetvalue (r, 0, 0)) : NULL;
+    PQclear (r);
+    if (!name) {
+        *status = 404;
+        snprintf (err, errlen, "org unit '%s' is not known", org);
+    }
+    return name;
+}
+
+static json_t *
+s_target (PGresult *r, int i, int col)
+{
+    if (PQgetisnull (r, i, col))
+        return json_null ();
+    return json_pack ("{s:o, s:o, s:o, s:o, s:o}", "kind", s_str (r, i, col), "value", s_num (r, i, col + 1),
+                      "lower", s_num (r, i, col + 2), "upper", s_num (r, i, col + 3), "text", s_str (r, i, col + 4));
+}
+
+//  "Similar to England (77.3)", "Worse than England (published)", or "".
+static const char *
+s_benchmark_text (const char *benchmark, PGresult *r, int i, int col, char *text, size_t len)
+{
+    static const char *words [][2] = {
+        { "similar", "Similar to" }, { "better", "Better than" }, { "worse", "Worse than" },
+        { "higher", "Higher than" }, { "lower", "Lower than" },
+    };
+    text [0] = '\0';
+    for (size_t k = 0; benchmark && k < sizeof words / sizeof words [0]; k++)
+        if (strcmp (benchmark, words [k][0]) == 0) {
+            if (PQgetisnull (r, i, col))
+                snprintf (text, len, "%s England (published comparison)", words [k][1]);
+            else
+                snprintf (text, len, "%s England (%.4g)", words [k][1], atof (PQgetvalue (r, i, col)));
+        }
+    return text;
+}
+
+json_t *
+export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, size_t errlen)
+{
+    period_t cur, prev, ly;
+    char code [PERIOD_CODE_MAX], pcode [PERIOD_CODE_MAX] = "", lcode [PERIOD_CODE_MAX] = "", start [16], end [16];
+    if (!p->period || period_parse (p->period, &cur, err, errlen)) {
+        *status = 400;
+        if (!p->period)
+            snprintf (err, errlen, "a period is required, e.g. FY2022-23Q2");
+        return NULL;
+    }
+    period_format (&cur, code, sizeof code);
+    if (period_previous (&cur, &prev) == 0)
+        period_format (&prev, pcode, sizeof pcode);
+    if (period_same_last_year (&cur, &ly) == 0)
+        period_format (&ly, lcode, sizeof lcode);
+    period_iso (cur.start, start, sizeof start);
+    period_iso (cur.end, end, sizeof end);
+    const char *org = p->org_unit ? p->org_unit : "dudley";
+    char *org_name = s_org_name (db, org, status, err, errlen);
+    if (!org_name)
+        return NULL;
+    const char *q [8] = { org, code, pcode, lcode, start, period_type_name (cur.type), p->owner, p->domain };
+    PGresult *r = db_exec (db,
+        "select i.code, i.name, i.domain, i.owner, i.unit, i.polarity,"
+        " c.value, c.numerator, c.denominator, c.ci_low, c.ci_high, coalesce (c.status, case when t.kind is null"
+        "   then 'no_target' else 'missing' end), coalesce (c.short_trend, 'cannot_compare'),"
+        " coalesce (c.annual_trend, 'cannot_compare'), coalesce (c.benchmark, 'not_compared'), c.england_value,"
+        " c.spc_variation, c.spc_assurance, c.note, pv.value, ly.value,"
+        " t.kind, t.value, t.lower, t.upper, t.text"
+        " from indicators i"
+        " left join indicator_values c on c.indicator = i.code and c.org_unit = $1 and c.period = $2 and c.breakdown = 'total'"
+        " left join indicator_values pv on pv.indicator = i.code and pv.org_unit = $1 and pv.period = $3 and pv.breakdown = 'total'"
+        " left join indicator_values ly on ly.indicator = i.code and ly.org_unit = $1 and ly.period = $4 and ly.breakdown = 'total'"
+        " left join lateral (select * from indicator_targets t where t.indicator = i.code and t.from_date <= $5::date"
+        "   order by t.from_date desc limit 1) t on true"
+        " where i.frequency = $6 and ($7::text is null or i.owner = $7) and ($8::text is null or i.domain = $8)"
+        " and (c.indicator is not null or exists (select 1 from indicator_values v where v.indicator = i.code"
+        "   and v.org_unit = $1 and v.breakdown = 'total'))"
+        " order by i.domain, i.code", 8, q, DB_TUPLES, err, errlen);
+    if (!r) {
+        free (org_name);
+        *status = 500;
+        return NULL;
+    }
+    //  The last eight values of each indicator, for the sparklines.
+    const char *sq [3] = { org, code, period_type_name (cur.type) };
+    PGresult *s = db_exec (db, "select indicator, period, value from (select indicator, period, value, period_end,"
+                               " row_number () over (partition by indicator order by period_end desc) as n"
+                               " from indicator_values where org_unit = $1 and breakdown = 'total' and period_type = $3"
+                               " and period_end <= (select period_end from indicator_values where period = $2 limit 1)) x"
+                               " where n <= 8 order by indicator, period_end", 3, sq, DB_TUPLES, err, errlen);
+    json_t *doc = json_object ();
+    char label [64], title [256];
+    export_period_label (code, label, sizeof label);
+    snprintf (title, sizeof title, "Scorecard %s – %s", label, org_name);
+    s_header (doc, "scorecard", title, db, p);
+    json_object_set_new (doc, "org_unit", json_pack ("{s:s, s:s}", "code", org, "name", org_name));
+    json_object_set_new (doc, "period", json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", code, "label", label,
+                         "start", start, "end", end, "previous", pcode, "last_year", lcode));
+    free (org_name);
+    int due = 0, reported = 0, counts [5] = { 0 };
+    const char *status_names [5] = { "on_target", "tolerance", "below_target", "missing", "no_target" };
+    json_t *st = json_pack ("{s:i, s:i, s:i, s:i}", "improved", 0, "consistent", 0, "worsening", 0, "cannot_compare", 0);
+    json_t *at = json_deep_copy (st);
+    json_t *groups = json_array (), *group = NULL;
+    int sp = 0;
+    for (int i = 0; i < PQntuples (r); i++) {
+        const char *domain = PQgetvalue (r, i, 2), *ind = PQgetvalue (r, i, 0);
+        if (!group || strcmp (json_string_value (json_object_get (group, "domain")), domain)) {
+            group = json_pack ("{s:s, s:[]}", "domain", domain, "rows");
+            json_array_append_new (groups, group);
+        }
+        json_t *series = json_array ();
+        for (; s && sp < PQntuples (s) && strcmp (PQgetvalue (s, sp, 0), ind) < 0; sp++)
+            ;
+        for (; s && sp < PQntuples (s) && strcmp (PQgetvalue (s, sp, 0), ind) == 0; sp++)
+            json_array_append_new (series, json_pack ("{s:s, s:o}", "period", PQgetvalue (s, sp, 1), "value", s_num (s, sp, 2)));
+        const char *row_status = PQgetvalue (r, i, 11);
+        char btext [96];
+        json_t *row = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:o}, s:{s:s, s:o},"
+                                 " s:{s:s, s:o, s:o, s:o, s:o, s:o}, s:o, s:s, s:s, s:s, s:s, s:o, s:s,"
+                                 " s:{s:o, s:o}, s:o, s:o}",
+            "indicator", ind, "name", PQgetvalue (r, i, 1), "owner", PQgetvalue (r, i, 3),
+            "unit", PQgetvalue (r, i, 4), "polarity", PQgetvalue (r, i, 5),
+            "last_year", "period", lcode, "value", s_num (r, i, 20),
+            "previous", "period", pcode, "value", s_num (r, i, 19),
+            "current", "period", code, "value", s_num (r, i, 6), "numerator", s_num (r, i, 7),
+                "denominator", s_num (r, i, 8), "ci_low", s_num (r, i, 9), "ci_high", s_num (r, i, 10),
+            "target", s_target (r, i, 21), "status", row_status, "short_trend", PQgetvalue (r, i, 12),
+            "annual_trend", PQgetvalue (r, i, 13), "benchmark", PQgetvalue (r, i, 14),
+            "england", s_num (r, i, 15), "benchmark_text", s_benchmark_text (PQgetvalue (r, i, 14), r, i, 15, btext, sizeof btext),
+            "spc", "variation", s_str (r, i, 16), "assurance", s_str (r, i, 17),
+            "note", s_str (r, i, 18), "series", series);
+        json_array_append_new (json_object_get (group, "rows"), row);
+        due++;
+        reported += !PQgetisnull (r, i, 6);
+        for (int k = 0; k < 5; k++)
+            if (strcmp (row_status, status_names [k]) == 0)
+                counts [k]++;
+        json_t *c = json_object_get (st, PQgetvalue (r, i, 12));
+        if (c)
+            json_integer_set (c, json_integer_value (c) + 1);
+        c = json_object_get (at, PQgetvalue (r, i, 13));
+        if (c)
+            json_integer_set (c, json_integer_value (c) + 1);
+    }
+    PQclear (r);
+    if (s)
+        PQclear (s);
+    json_object_set_new (doc, "dashboard", json_pack ("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:o, s:o}",
+        "due", due, "reported", reported, "missing", due - reported, "on_target", counts [0],
+        "tolerance", counts [1], "below_target", counts [2], "no_target", counts [4],
+        "short_trend", st, "annual_trend", at));
+    json_object_set_new (doc, "groups", groups);
+    return doc;
+}
+
+json_t *
+export_progress (db_t *db, const export_params_t *p, int *status, char *err, size_t errlen)
+{
+    const char *org = p->org_unit ? p->org_unit : "dudley";
+    char *org_name = s_org_name (db, org, status, err, errlen);
+    if (!org_name)
+        return NULL;
+    //  The latest financial year: the one asked for, else the latest with data.
+    period_t last;
+    if (p->period) {
+        if (period_parse (p->period, &last, err, errlen) || last.type != PERIOD_FYEAR) {
+            *status = 400;
+            snprintf (err, errlen, "the progress table takes a financial year, e.g. FY2024-25");
+            free (org_name);
+            return NULL;
+        }
+    }
+    else {
+        const char *q [1] = { org };
+        PGresult *r = db_exec (db, "select period from indicator_values where org_unit = $1 and period_type = 'year'"
+                                   " order by period_end desc limit 1", 1, q, DB_TUPLES, err, errlen);
+        if (!r) {
+            *status = 500;
+            free (org_name);
+            return NULL;
+        }
+        if (PQntuples (r) == 0 || period_parse (PQgetvalue (r, 0, 0), &last, NULL, 0))
+            period_parse ("FY2024-25", &last, NULL, 0);
+        PQclear (r);
+    }
+    char years [3][PERIOD_CODE_MAX];
+    period_t y = last;
+    for (int k = 2; k >= 0; k--) {
+        period_format (&y, years [k], sizeof years [k]);
+        period_previous (&y, &y);
+    }
+    char start [16];
+    period_iso (last.start, start, sizeof start);
+    const char *q [7] = { org, years [0], years [1], years [2], start, p->owner, p->domain };
+    PGresult *r = db_exec (db,
+        "select i.domain, i.code, i.name, i.unit, t.kind, t.value, t.lower, t.upper, t.text, y.n, y.period,"
+        " v.value, coalesce (v.status, case when t.kind is null then 'no_target' else 'missing' end),"
+        " o.status, o.snapshot_date, o.note"
+        " from indicators i"
+        " cross join (values (0, $2), (1, $3), (2, $4)) as y (n, period)"
+        " left join indicator_values v on v.indicator = i.code and v.org_unit = $1 and v.period = y.period"
+        "   and v.breakdown = 'total'"
+        " left join observations o on o.current and o.data_element = i.data_element and o.org_unit = $1"
+        "   and o.period = y.period and o.breakdown = 'total'"
+        " left join lateral (select * from indicator_targets t where t.indicator = i.code and t.from_date <= $5::date"
+        "   order by t.from_date desc limit 1) t on true"
+        " where i.frequency = 'year' and ($6::text is null or i.owner = $6) and ($7::text is null or i.domain = $7)"
+        " and exists (select 1 from indicator_values x where x.indicator = i.code and x.org_unit = $1"
+        "   and x.breakdown = 'total' and x.period in ($2, $3, $4))"
+        " order by i.domain, i.code, y.n", 7, q, DB_TUPLES, err, errlen);
+    if (!r) {
+        *status = 500;
+        free (org_name);
+        return NULL;
+    }
+    json_t *doc = json_object ();
+    char title [256];
+    snprintf (title, sizeof title, "Our progress – %s", org_name);
+    s_header (doc, "progress", title, db, p);
+    json_object_set_new (doc, "org_unit", json_pack ("{s:s, s:s}", "code", org, "name", org_name));
+    free (org_name);
+    json_object_set_new (doc, "years", json_pack ("[s, s, s]", years [0], years [1], years [2]));
+    json_t *rows = json_array (), *footnotes = json_array (), *row = NULL;
+    for (int i = 0; i < PQntuples (r); i++) {
+        if (atoi (PQgetvalue (r, i, 9)) == 0) {
+            row = json_pack ("{s:s, s:s, s:s, s:s, s:o, s:[]}", "domain", PQgetvalue (r, i, 0),
+                             "indicator", PQgetvalue (r, i, 1), "name", PQgetvalue (r, i, 2),
+                             "unit", PQgetvalue (r, i, 3), "target", s_target (r, i, 4), "values");
+            json_array_append_new (rows, row);
+        }
+        char note [600] = "";
+        const char *ostatus = PQgetvalue (r, i, 13);
+        if (strcmp (ostatus, "snapshot") == 0)
+            snprintf (note, sizeof note, "snapshot %s", PQgetvalue (r, i, 14));
+        else if (strcmp (ostatus, "not_available") == 0)
+            snprintf (note, sizeof note, "not available: %s", PQgetvalue (r, i, 15));
+        else if (strcmp (ostatus, "provisional") == 0)
+            snprintf (note, sizeof note, "provisional");
+        if (*note) {
+            char full [700];
+            snprintf (full, sizeof full, "%s %s: %s", PQgetvalue (r, i, 1), PQgetvalue (r, i, 10), note);
+            json_array_append_new (footnotes, json_string (full));
+        }
+        json_array_append_new (json_object_get (row, "values"), json_pack ("{s:s, s:o, s:s, s:o}",
+            "period", PQgetvalue (r, i, 10), "value", s_num (r, i, 11), "status", PQgetvalue (r, i, 12),
+            "footnote", *note ? json_string (note) : json_null ()));
+    }
+    PQclear (r);
+    json_object_set_new (doc, "rows", rows);
+    json_object_set_new (doc, "footnotes", footnotes);
+    return doc;
+}
+
+json_t *
+export_exceptions (db_t *db, const export_params_t *p, int *status, char *err, size_t errlen)
+{
+    period_t cur;
+    char code [PERIOD_CODE_MAX], label [64], title [256];
+    if (!p->period || period_parse (p->period, &cur, err, errlen)) {
+        *status = 400;
+        if (!p->period)
+            snprintf (err, errlen, "a period is required, e.g. FY2022-23Q2");
+        return NULL;
+    }
+    period_format (&cur, code, sizeof code);
+    const char *org = p->org_unit ? p->org_unit : "dudley";
+    char *org_name = s_org_name (db, org, status, err, errlen);
+    if (!org_name)
+        return NULL;
+    const char *q [4] = { org, code, p->owner, p->domain };
+    PGresult *r = db_exec (db,
+        "select i.code, i.name, i.owner, i.unit, t.kind, t.value, t.lower, t.upper, t.text, v.status,"
+        " v.short_trend, v.annual_trend, v.value,"
+        " (select json_agg (json_build_object ('period', h.period, 'value', h.value, 'status', h.status)"
+        "   order by h.period_end) from (select * from indicator_values h where h.indicator = i.code"
+        "   and h.org_unit = $1 and h.breakdown = 'total' and h.period_end <= v.period_end"
+        "   order by h.period_end desc limit 6) h)::text,"
+        " (select json_agg (o.note order by o.id desc) from observations o where o.data_element = i.data_element"
+        "   and o.org_unit = $1 and o.breakdown = 'total' and o.note is not null)::text"
+        " from indicator_values v join indicators i on i.code = v.indicator"
+        " left join lateral (select * from indicator_targets t where t.indicator = i.code"
+        "   and t.from_date <= v.period_start order by t.from_date desc limit 1) t on true"
+        " where v.org_unit = $1 and v.period = $2 and v.breakdown = 'total' and v.status = 'below_target'"
+        " and ($3::text is null or i.owner = $3) and ($4::text is null or i.domain = $4)"
+        " order by i.domain, i.code", 4, q, DB_TUPLES, err, errlen);
+    if (!r) {
+        *status = 500;
+        free (org_name);
+        return NULL;
+    }
+    json_t *doc = json_object ();
+    export_period_label (code, label, sizeof label);
+    snprintf (title, sizeof title, "Exception report %s – %s", label, org_name);
+    s_header (doc, "exceptions", title, db, p);
+    json_object_set_new (doc, "org_unit", json_pack ("{s:s, s:s}", "code", org, "name", org_name));
+    json_object_set_new (doc, "period", json_pack ("{s:s, s:s}", "code", code, "label", label));
+    free (org_name);
+    json_t *items = json_array ();
+    for (int i = 0; i < PQntuples (r); i++) {
+        json_t *last = json_loads (PQgetvalue (r, i, 13), 0, NULL);
+        json_t *notes = PQgetisnull (r, i, 14) ? json_array () : json_loads (PQgetvalue (r, i, 14), 0, NULL);
+        json_array_append_new (items, json_pack ("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:{s:s, s:o}, s:o, s:o}",
+            "indicator", PQgetvalue (r, i, 0), "name", PQgetvalue (r, i, 1), "owner", PQgetvalue (r, i, 2),
+            "unit", PQgetvalue (r, i, 3), "target", s_target (r, i, 4), "status", PQgetvalue (r, i, 9),
+            "short_trend", PQgetvalue (r, i, 10), "annual_trend", PQgetvalue (r, i, 11),
+            "current", "period", code, "value", s_num (r, i, 12),
+            "last_periods", last ? last : json_array (), "commentary", notes ? notes : json_array ()));
+    }
+    PQclear (r);
+    json_object_set_new (doc, "items", items);
+    return doc;
+}
+
+json_t *
+export_indicator (db_t *db, const export_params_t *p, int *status, char *err, size_t errlen)
+{
+    const char *org = p->org_unit ? p->org_unit : "dudley";
+    const char *breakdown = p->breakdown ? p->breakdown : "total";
+    const char *iq [1] = { p->indicator };
+    PGresult *r = db_exec (db,
+        "select code, name, domain, owner, unit, polarity, calculation, source::text, notes,"
+        " (select json_agg (json_build_object ('from', from_period, 'kind', kind, 'value', value, 'lower', lower,"
+        "   'upper', upper, 'text', text) order by from_date) from indicator_targets where indicator = code)::text"
+        " from indicators where code = $1", 1, iq, DB_TUPLES, err, errlen);
+    if (!r) {
+        *status = 500;
+        return NULL;
+    }
+    if (PQntuples (r) == 0) {
+        PQclear (r);
+        *status = 404;
+        snprintf (err, errlen, "indicator '%s' is not in the catalogue", p->indicator ? p->indicator : "");
+        return NULL;
+    }
+    char *org_name = s_org_name (db, org, status, err, errlen);
+    if (!org_name) {
+        PQclear (r);
+        return NULL;
+    }
+    json_t *targets = PQgetisnull (r, 0, 9) ? json_array () : json_loads (PQgetvalue (r, 0, 9), 0, NULL);
+    json_t *source = PQgetisnull (r, 0, 7) ? json_null () : json_loads (PQgetvalue (r, 0, 7), 0, NULL);
+    json_t *ind = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
+        "code", PQgetvalue (r, 0, 0), "name", PQgetvalue (r, 0, 1), "domain", PQgetvalue (r, 0, 2),
+        "owner", PQgetvalue (r, 0, 3), "unit", PQgetvalue (r, 0, 4), "polarity", PQgetvalue (r, 0, 5),
+        "calculation", PQgetvalue (r, 0, 6), "source", source ? source : json_null (), "notes", s_str (r, 0, 8),
+        "targets", targets ? targets : json_array ());
+    PQclear (r);
+    char title [400];
+    snprintf (title, sizeof title, "%s – %s", json_string_value (json_object_get (ind, "name")), org_name);
+    json_t *doc = json_object ();
+    s_header (doc, "indicator", title, db, p);
+    json_object_set_new (doc, "indicator", ind);
+    json_object_set_new (doc, "org_unit", json_pack ("{s:s, s:s}", "code", org, "name", org_name));
+    json_object_set_new (doc, "breakdown", json_string (breakdown));
+    free (org_name);
+
+    const char *sq [3] = { p->indicator, org, breakdown };
+    r = db_exec (db, "select period, value, ci_low, ci_high, numerator, denominator, status, spc_mean, spc_lcl,"
+                     " spc_ucl, spc_rule, spc_variation, spc_assurance, spc_trial from indicator_values"
+                     " where indicator = $1 and org_unit = $2 and breakdown = $3 order by period_end, period_start desc",
+                 3, sq, DB_TUPLES, err, errlen);
+    if (!r) {
+        json_decref (doc);
+        *status = 500;
+        return NULL;
+    }
+    json_t *series = json_array ();
+    int n = PQntuples (r);
+    for (int i = 0; i < n; i++)
+        json_array_append_new (series, json_pack ("{s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:b, s:o}",
+            "period", PQgetvalue (r, i, 0), "value", s_num (r, i, 1), "ci_low", s_num (r, i, 2),
+            "ci_high", s_num (r, i, 3), "numerator", s_num (r, i, 4), "denominator", s_num (r, i, 5),
+            "status", PQgetvalue (r, i, 6), "spc_mean", s_num (r, i, 7), "spc_lcl", s_num (r, i, 8),
+            "spc_ucl", s_num (r, i, 9), "special_cause", !PQgetisnull (r, i, 10), "spc_rule", s_str (r, i, 10)));
+    json_object_set_new (doc, "series", series);
+    json_object_set_new (doc, "spc", n ? json_pack ("{s:o, s:o, s:o, s:o, s:o, s:b}", "mean", s_num (r, n - 1, 7),
+        "lcl", s_num (r, n - 1, 8), "ucl", s_num (r, n - 1, 9), "variation", s_str (r, n - 1, 11),
+        "assurance", s_str (r, n - 1, 12), "trial", !PQgetisnull (r, n - 1, 13) && PQgetvalue (r, n - 1, 13) [0] == 't')
+        : json_null ());
+    char latest [PERIOD_CODE_MAX] = "";
+    if (n)
+        snprintf (latest, sizeof latest, "%s", PQgetvalue (r, n - 1, 0));
+    PQclear (r);
+
+    //  Breakdowns at the latest period: the child org units, and the
+    //  deprivation quintiles with the gap between the extremes.
+    const char *bq [3] = { p->indicator, org, latest };
+    r = db_exec (db, "select v.org_unit, u.name, v.value, v.ci_low, v.ci_high from indicator_values v"
+                     " join org_units u on u.code = v.org_unit where v.indicator = $1 and u.parent = $2"
+                     " and v.period = $3 and v.breakdown = 'total' order by v.value desc nulls last", 3, bq,
+                 DB_TUPLES, err, errlen);
+    json_t *children = json_array ();
+    for (int i = 0; r && i < PQntuples (r); i++)
+        json_array_append_new (children, json_pack ("{s:s, s:s, s:o, s:o, s:o}", "org_unit", PQgetvalue (r, i, 0),
+            "name", PQgetvalue (r, i, 1), "value", s_num (r, i, 2), "ci_low", s_num (r, i, 3), "ci_high", s_num (r, i, 4)));
+    if (r)
+        PQclear (r);
+    r = db_exec (db, "select v.breakdown, b.rank, v.value from indicator_values v join breakdowns b on b.code = v.breakdown"
+                     " where v.indicator = $1 and v.org_unit = $2 and v.period = $3 and b.dimension = 'deprivation'"
+                     " order by b.rank", 3, bq, DB_TUPLES, err, errlen);
+    json_t *dep = json_array ();
+    calc_ranked_value_t ranked [16];
+    size_t nranked = 0;
+    for (int i = 0; r && i < PQntuples (r) && nranked < 16; i++) {
+        json_array_append_new (dep, json_pack ("{s:s, s:i, s:o}", "breakdown", PQgetvalue (r, i, 0),
+            "rank", atoi (PQgetvalue (r, i, 1)), "value", s_num (r, i, 2)));
+        ranked [nranked++] = (calc_ranked_value_t) { atoi (PQgetvalue (r, i, 1)),
+            PQgetisnull (r, i, 2) ? NAN : atof (PQgetvalue (r, i, 2)) };
+    }
+    if (r)
+        PQclear (r);
+    double gap, ratio;
+    json_t *gapj = nranked && calc_assess_deprivation_gap (ranked, nranked, &gap, &ratio) == 0
+                 ? json_pack ("{s:f, s:o}", "value", gap, "ratio", isnan (ratio) ? json_null () : json_real (ratio))
+                 : json_null ();
+    json_object_set_new (doc, "breakdowns", json_pack ("{s:s, s:o, s:o, s:o}", "period", latest,
+                         "children", children, "deprivation", dep, "gap", gapj));
+    return doc;
+}

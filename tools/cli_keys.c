@@ -1,0 +1,111 @@
+/*  cli_keys: carewatch key create|revoke|list.  */
+#include "apikey.h"
+#include "cli.h"
+#include "config.h"
+#include "log.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static db_t *
+s_db (void)
+{
+    config_t cfg;
+    char err [1024], url [1024];
+    log_init ("key", "warn");
+    if (config_load (&cfg, err, sizeof err) || db_resolve_url (cfg.database_url, url, sizeof url, err, sizeof err)) {
+        fprintf (stderr, "carewatch key: %s\n", err);
+        return NULL;
+    }
+    db_t *db = db_new (url, "key", cfg.db_timeout_ms);
+    if (db_connect (db, 10000, err, sizeof err)) {
+        fprintf (stderr, "carewatch key: %s\n", err);
+        db_destroy (&db);
+    }
+    return db;
+}
+
+static int
+s_create (int argc, char **argv)
+{
+    const char *role = NULL, *partner = NULL, *label = NULL;
+    static struct option opts [] = {
+        { "role", required_argument, 0, 'r' }, { "partner", required_argument, 0, 'p' },
+        { "label", required_argument, 0, 'l' }, { 0, 0, 0, 0 }
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long (argc, argv, "r:p:l:", opts, NULL)) != -1)
+        switch (c) {
+            case 'r': role = optarg; break;
+            case 'p': partner = optarg; break;
+            case 'l': label = optarg; break;
+            default: return 2;
+        }
+    if (!role || (strcmp (role, "partner") == 0) != (partner != NULL)
+    ||  (strcmp (role, "partner") && strcmp (role, "subscriber") && strcmp (role, "reader") && strcmp (role, "admin"))) {
+        fprintf (stderr, "usage: carewatch key create --role partner|subscriber|reader|admin"
+                         " [--partner CODE (partner keys only)] [--label WHO]\n");
+        return 2;
+    }
+    db_t *db = s_db ();
+    if (!db)
+        return 1;
+    char key [APIKEY_LEN + 1], err [512];
+    long long id = apikey_create (db, role, partner, label ? label : role, key, err, sizeof err);
+    db_destroy (&db);
+    if (id < 0) {
+        fprintf (stderr, "carewatch key create: %s\n", err);
+        return 1;
+    }
+    //  The key itself goes to stdout alone, so scripts can capture it.
+    printf ("%s\n", key);
+    fprintf (stderr, "created key %lld (%s%s%s); it is shown only now\n", id, role, partner ? " for " : "",
+             partner ? partner : "");
+    return 0;
+}
+
+int
+cli_key (int argc, char **argv)
+{
+    if (argc >= 2 && strcmp (argv [1], "create") == 0)
+        return s_create (argc - 1, argv + 1);
+    if (argc == 3 && strcmp (argv [1], "revoke") == 0) {
+        db_t *db = s_db ();
+        if (!db)
+            return 1;
+        char err [256];
+        int rc = apikey_revoke (db, atoll (argv [2]), err, sizeof err);
+        db_destroy (&db);
+        if (rc < 0)
+            fprintf (stderr, "carewatch key revoke: %s\n", err);
+        else if (rc == 0)
+            fprintf (stderr, "carewatch key revoke: no active key %s\n", argv [2]);
+        else
+            printf ("revoked key %s\n", argv [2]);
+        return rc == 1 ? 0 : 1;
+    }
+    if (argc == 2 && strcmp (argv [1], "list") == 0) {
+        db_t *db = s_db ();
+        if (!db)
+            return 1;
+        char err [256];
+        PGresult *r = db_exec (db, "select id, prefix, role, coalesce (partner, ''), coalesce (label, ''),"
+                                   " created_at::date, coalesce (revoked_at::text, '') from api_keys order by id",
+                               0, NULL, DB_TUPLES, err, sizeof err);
+        if (r) {
+            printf ("id\tprefix\trole\tpartner\tlabel\tcreated\trevoked\n");
+            for (int i = 0; i < PQntuples (r); i++)
+                printf ("%s\t%s…\t%s\t%s\t%s\t%s\t%s\n", PQgetvalue (r, i, 0), PQgetvalue (r, i, 1),
+                        PQgetvalue (r, i, 2), PQgetvalue (r, i, 3), PQgetvalue (r, i, 4), PQgetvalue (r, i, 5),
+                        PQgetvalue (r, i, 6));
+            PQclear (r);
+        }
+        db_destroy (&db);
+        return r ? 0 : 1;
+    }
+    fprintf (stderr, "usage: carewatch key create --role R [--partner P] [--label L]\n"
+                     "       carewatch key revoke ID\n       carewatch key list\n");
+    return 2;
+}
