@@ -64,6 +64,8 @@ static const s_setting_t s_settings [] = {
       "total time allowed for one webhook POST (connect: a fifth of it)" },
     { "CAREWATCH_MISSING_CHECK_MS", S_LONG, "60000", 100, 86400000, NUM (missing_check_ms),
       "how often alert checks for data that is due but missing" },
+    { "CAREWATCH_GATEWAY_TIMEOUT_MS", S_LONG, "30000", 100, 600000, NUM (gateway_timeout_ms),
+      "how long the gateway waits for intake or export before answering 503" },
 };
 
 int

@@ -30,6 +30,7 @@ typedef struct {
     int webhook_max_attempts;   //  attempts before a notification is dead
     int webhook_timeout_ms;     //  total time allowed for one POST
     int missing_check_ms;       //  how often "data due but missing" is checked
+    int gateway_timeout_ms;     //  how long the gateway waits for intake and export
 } config_t;
 
 //  Fills *self from the environment with defaults for what is unset.

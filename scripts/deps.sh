@@ -6,7 +6,7 @@ set -eu
 pkgs="build-essential cmake pkg-config clang libclang-rt-dev
       libczmq-dev libzmq3-dev libprotobuf-c-dev protobuf-c-compiler
       libjansson-dev libpq-dev libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev
-      postgresql postgresql-client docker-compose curl ${CAREWATCH_EXTRA_PACKAGES:-}"
+      postgresql postgresql-client docker-compose curl python3 chromium ${CAREWATCH_EXTRA_PACKAGES:-}"
 missing=
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -22,6 +22,9 @@ if [ -z "${CAREWATCH_DATABASE_URL:-}" ]; then
     started_pg=yes
 fi
 "$cw" migrate
+port=${CAREWATCH_HTTP_PORT:-8080}
+gw="http://127.0.0.1:$port"
+export CAREWATCH_PUBLIC_URL=${CAREWATCH_PUBLIC_URL:-$gw}
 
 pids=()
 stop_all() {
@@ -58,8 +61,6 @@ for ep in "${CAREWATCH_INTAKE_ENDPOINT:-tcp://127.0.0.1:5551}" "${CAREWATCH_CALC
     [ -n "$ok" ] || { echo "carewatch: no answer on $ep; see var/log/" >&2; exit 1; }
     "$cw" ping "$ep"
 done
-port=${CAREWATCH_HTTP_PORT:-8080}
-gw="http://127.0.0.1:$port"
 
 # API keys, once (made again if the database no longer knows them).
 if [ -f var/keys.env ]; then . var/keys.env; fi
@@ -120,6 +121,8 @@ echo "carewatch: summary"
 cat <<MSG
 scorecard:  $top/var/reports/scorecard-$period.html
 progress:   $top/var/reports/progress.html
+in a browser (a signed read-only link, valid 7 days):
+            $("$cw" link "/v1/scorecards/$period?format=html")
 gateway:    curl -H "Authorization: Bearer \$CAREWATCH_READER_KEY" "$gw/v1/scorecards/$period?format=html"
             (keys in var/keys.env: . var/keys.env)
 Ctrl-C stops carewatch.

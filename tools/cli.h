@@ -26,5 +26,6 @@ int cli_tail (int argc, char **argv);
 int cli_receive (int argc, char **argv);
 int cli_key (int argc, char **argv);
 int cli_status (int argc, char **argv);
+int cli_link (int argc, char **argv);
 
 #endif

@@ -3,6 +3,9 @@
 #include "cli.h"
 #include "config.h"
 #include "log.h"
+#include "signlink.h"
+
+#include <time.h>
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -108,4 +111,59 @@ cli_key (int argc, char **argv)
     fprintf (stderr, "usage: carewatch key create --role R [--partner P] [--label L]\n"
                      "       carewatch key revoke ID\n       carewatch key list\n");
     return 2;
+}
+
+//  link PATH[?ARGS] [--ttl SECONDS]: a signed read-only URL for a browser.
+int
+cli_link (int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf (stderr, "usage: carewatch link '/v1/scorecards/FY2022-23Q2?format=html' [--ttl SECONDS]\n");
+        return 2;
+    }
+    long ttl = argc == 4 && strcmp (argv [2], "--ttl") == 0 ? atol (argv [3]) : 7 * 24 * 3600;
+    config_t cfg;
+    char err [512], secret [65];
+    if (config_load (&cfg, err, sizeof err)) {
+        fprintf (stderr, "carewatch link: %s\n", err);
+        return 1;
+    }
+    db_t *db = s_db ();
+    if (!db)
+        return 1;
+    int rc = signlink_secret (db, secret, err, sizeof err);
+    db_destroy (&db);
+    if (rc) {
+        fprintf (stderr, "carewatch link: %s\n", err);
+        return 1;
+    }
+    //  Split the path and its "name=value&..." arguments (plain codes, so
+    //  no percent-decoding is needed).
+    char path [1024], query [1024] = "";
+    snprintf (path, sizeof path, "%s", argv [1]);
+    char *q = strchr (path, '?');
+    if (q) {
+        *q = '\0';
+        snprintf (query, sizeof query, "%s", q + 1);
+    }
+    const char *names [33], *values [33];
+    size_t n = 0;
+    char expires [24];
+    snprintf (expires, sizeof expires, "%lld", (long long) time (NULL) + ttl);
+    for (char *save = NULL, *tok = strtok_r (query, "&", &save); tok && n < 32; tok = strtok_r (NULL, "&", &save)) {
+        char *eq = strchr (tok, '=');
+        if (eq)
+            *eq = '\0';
+        names [n] = tok;
+        values [n++] = eq ? eq + 1 : "";
+    }
+    names [n] = "expires";
+    values [n++] = expires;
+    char sig [65];
+    signlink_sign (secret, path, names, values, n, sig);
+    printf ("%s%s?", cfg.public_url, path);
+    for (size_t i = 0; i < n; i++)
+        printf ("%s=%s&", names [i], values [i]);
+    printf ("sig=%s\n", sig);
+    return 0;
 }

@@ -16,6 +16,7 @@ typedef struct {
     db_t *db;                   //  one connection, shared under the lock
     pthread_mutex_t lock;       //  guards db
     int zmq_timeout_ms;         //  how long to wait for intake/export
+    char link_secret [65];      //  signs read-only report links
     //  Counters for /metrics (updated atomically).
     unsigned long requests [6]; //  by status class 1xx..5xx (index 1..5)
     unsigned long latency [GW_LATENCY_BUCKETS + 1];    //  histogram buckets, then +Inf

@@ -3,6 +3,7 @@
 #include "gateway_http.h"
 #include "gateway.h"
 #include "log.h"
+#include "signlink.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -215,13 +216,14 @@ gateway_http_new (svc_t *svc)
     char url [1024], err [256];
     if (db_resolve_url (gw->cfg.database_url, url, sizeof url, err, sizeof err) == 0)
         gw->db = db_new (url, "gateway-http", gw->cfg.db_timeout_ms);
-    if (!gw->db || db_connect (gw->db, gw->cfg.db_wait_ms, err, sizeof err)) {
+    if (!gw->db || db_connect (gw->db, gw->cfg.db_wait_ms, err, sizeof err)
+    ||  signlink_secret (gw->db, gw->link_secret, err, sizeof err)) {
         log_error ("http_database_unavailable", "{s:s}", "error", err);
         db_destroy (&gw->db);
         free (self);
         return NULL;
     }
-    gw->zmq_timeout_ms = 30000;
+    gw->zmq_timeout_ms = gw->cfg.gateway_timeout_ms;
     pthread_mutex_init (&gw->lock, NULL);
     int port = gw->cfg.http_port;
     //  One polling thread: the routes share one database connection, and

@@ -13,11 +13,16 @@
       POST   /v1/subscriptions                            x                   x
       DELETE /v1/subscriptions/{id}                      own                  x
       GET    /metrics                                                 x       x
-    /healthz and /readyz need no key.  */
+    /healthz and /readyz need no key.  A signed link (carewatch link) gives
+    reader access to one GET until it expires, for browsers.  */
 #include "alert_rules.h"
 #include "gateway.h"
 #include "log.h"
 #include "period.h"
+#include "signlink.h"
+
+#include <sodium.h>
+#include <time.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +36,55 @@ s_role_bit (const char *role)
          : strcmp (role, "reader") == 0 ? R_READER : strcmp (role, "admin") == 0 ? R_ADMIN : 0;
 }
 
+typedef struct {
+    const char *names [32];
+    const char *values [32];
+    size_t n;
+} s_args_t;
+
+static enum MHD_Result
+s_collect (void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    s_args_t *a = cls;
+    if (a->n == 32)
+        return MHD_NO;
+    a->names [a->n] = key;
+    a->values [a->n++] = value ? value : "";
+    return MHD_YES;
+}
+
+//  A signed read-only link (carewatch link): reader access to this GET.
+static bool
+s_signed_link (gw_req_t *req)
+{
+    const char *sig = gateway_arg (req, "sig"), *expires = gateway_arg (req, "expires");
+    if (!sig || !expires || strcmp (req->method, "GET") || strlen (sig) != 64)
+        return false;
+    if (atoll (expires) < (long long) time (NULL))
+        return false;
+    s_args_t a = { .n = 0 };
+    MHD_get_connection_values (req->conn, MHD_GET_ARGUMENT_KIND, s_collect, &a);
+    char want [65];
+    signlink_sign (req->gw->link_secret, req->url, a.names, a.values, a.n, want);
+    if (sodium_memcmp (want, sig, 64) != 0)
+        return false;
+    memset (&req->key, 0, sizeof req->key);
+    snprintf (req->key.role, sizeof req->key.role, "reader");
+    snprintf (req->key.label, sizeof req->key.label, "signed-link");
+    return true;
+}
+
 //  Authenticates and checks the role.  Returns true when the request may go on.
 static bool
 s_allow (gw_req_t *req, int roles)
 {
     const char *auth = MHD_lookup_connection_value (req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!auth && (roles & R_READER) && gateway_arg (req, "sig")) {
+        if (s_signed_link (req))
+            return true;
+        gateway_problem (req, 401, "Unauthorized", "the link is not valid or has expired; make a new one with carewatch link");
+        return false;
+    }
     if (!auth || strncmp (auth, "Bearer ", 7)) {
         gateway_problem (req, 401, "Unauthorized", "send an API key as 'Authorization: Bearer <key>'"
                          " (carewatch key create --role ... makes one)");
