@@ -450,11 +450,12 @@ export_indicator (db_t *db, const export_params_t *p, int *status, char *err, si
     json_t *series = json_array ();
     int n = PQntuples (r);
     for (int i = 0; i < n; i++)
-        json_array_append_new (series, json_pack ("{s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:b, s:o}",
+        json_array_append_new (series, json_pack ("{s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:b, s:o, s:o}",
             "period", PQgetvalue (r, i, 0), "value", s_num (r, i, 1), "ci_low", s_num (r, i, 2),
             "ci_high", s_num (r, i, 3), "numerator", s_num (r, i, 4), "denominator", s_num (r, i, 5),
             "status", PQgetvalue (r, i, 6), "spc_mean", s_num (r, i, 7), "spc_lcl", s_num (r, i, 8),
-            "spc_ucl", s_num (r, i, 9), "special_cause", !PQgetisnull (r, i, 10), "spc_rule", s_str (r, i, 10)));
+            "spc_ucl", s_num (r, i, 9), "special_cause", !PQgetisnull (r, i, 10), "spc_rule", s_str (r, i, 10),
+            "variation", s_str (r, i, 11)));
     json_object_set_new (doc, "series", series);
     json_object_set_new (doc, "spc", n ? json_pack ("{s:o, s:o, s:o, s:o, s:o, s:b}", "mean", s_num (r, n - 1, 7),
         "lcl", s_num (r, n - 1, 8), "ucl", s_num (r, n - 1, 9), "variation", s_str (r, n - 1, 11),
