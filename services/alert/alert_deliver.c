@@ -87,7 +87,7 @@ alert_deliver_due (alert_deliver_t *self)
         "select n.id, n.delivery_id, n.attempts, s.url, s.secret, t.payload::text, s.id"
         " from notifications n join subscriptions s on s.id = n.subscription_id"
         " join alert_transitions t on t.id = n.transition_id"
-        " where n.state = 'pending' and n.next_attempt_at <= now () and s.channel = 'webhook'"
+        " where n.state = 'pending' and n.next_attempt_at <= now () and s.channel = 'webhook' and s.active"
         " order by n.next_attempt_at, n.id limit 20", 0, NULL, DB_TUPLES, err, sizeof err);
     if (!r)
         return -1;

@@ -474,8 +474,10 @@ s_check_missing (alert_engine_t *self, int today, char *err, size_t errlen)
             "   and period = $3 and breakdown = 'total'),"
             " (select state from alerts where rule = $4 and indicator = $1 and org_unit = $2 and breakdown = 'total')",
             4, p, DB_TUPLES, err, errlen);
-        if (!v)
+        if (!v) {
+            PQclear (r);
             return -1;
+        }
         bool missing = atoi (PQgetvalue (v, 0, 0)) == 0;
         alert_action_t action = alert_transition (PQgetisnull (v, 0, 1) ? NULL : PQgetvalue (v, 0, 1), missing);
         PQclear (v);

@@ -46,7 +46,8 @@ s_by_row (const void *a, const void *b)
 void
 intake_receipt_take_errors (intake_receipt_t *self, feed_t *feed)
 {
-    qsort (feed->issues, feed->nissues, sizeof *feed->issues, s_by_row);
+    if (feed->nissues)
+        qsort (feed->issues, feed->nissues, sizeof *feed->issues, s_by_row);
     for (size_t i = 0; i < feed->nissues; i++)
         s_push (&self->errors, &self->nerrors, &feed->issues [i]);
 }
