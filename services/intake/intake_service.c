@@ -129,9 +129,13 @@ intake_submit_batch (intake_t *self, Carewatch__V1__SubmitBatch *batch, intake_r
     feed_t feed = { 0 };
     feed.batch = batch;
     feed.bad = calloc (batch->n_observations + 1, sizeof *feed.bad);
+    //  The caller frees batch with protobuf_c_message_free_unpacked, which
+    //  frees format unless it is the default: put the caller's back.
+    char *format = batch->format;
     if (!batch->format || !*batch->format)
         batch->format = (char *) "protobuf";
     s_process (self, &feed, receipt);
+    batch->format = format;
     feed.batch = NULL;      //  borrowed: the caller frees it
     feed_clear (&feed);
 }
@@ -154,7 +158,10 @@ intake_submit_feed (intake_t *self, const Carewatch__V1__SubmitFeed *sf, intake_
         rc = -1;
     }
     if (rc)
-        intake_receipt_refuse (receipt, sf->batch_key, "unreadable_feed", err);
+        //  The parsers refuse an oversized feed before reading its rows;
+        //  it gets the same code as an oversized SubmitBatch.
+        intake_receipt_refuse (receipt, sf->batch_key,
+                               strncmp (err, "batch has ", 10) == 0 ? "batch_too_large" : "unreadable_feed", err);
     else
         s_process (self, &feed, receipt);
     feed_clear (&feed);
