@@ -91,9 +91,15 @@ fi
 setsid "$cw" receive --port "$rport" --secret "$CAREWATCH_RECEIVER_SECRET" --log var/log/webhooks.log &
 pids+=($!)
 if ! curl -sf -H "Authorization: Bearer $CAREWATCH_SUBSCRIBER_KEY" "$gw/v1/subscriptions" | grep -q "127.0.0.1:$rport"; then
+    # The board's view: the council's corporate KPIs and the place-level
+    # DQOFH ranges, not every practice's monthly series.
+    filter='{"rules": ["off_target", "outside_range", "worse_than_england", "deteriorating"],'
+    filter="$filter"' "indicators": ["pi-2133", "pi-2132", "pi-501", "pi-2134", "pi-1441", "pi-2257", "pi-2074", "pi-2260",'
+    filter="$filter"' "dqofh-dementia-diagnosis", "dqofh-diabetes-3-targets", "dqofh-ld-health-check",'
+    filter="$filter"' "dqofh-smi-physical-health-check"], "org_unit": "dudley"}'
     curl -sf -X POST -H "Authorization: Bearer $CAREWATCH_SUBSCRIBER_KEY" -H 'Content-Type: application/json' \
-         -d "{\"url\": \"http://127.0.0.1:$rport/carewatch\", \"secret\": \"$CAREWATCH_RECEIVER_SECRET\"," \
-            " \"filter\": {\"min_severity\": \"warning\"}}" "$gw/v1/subscriptions" >/dev/null
+         -d "{\"url\": \"http://127.0.0.1:$rport/carewatch\", \"secret\": \"$CAREWATCH_RECEIVER_SECRET\", \"filter\": $filter}" \
+         "$gw/v1/subscriptions" >/dev/null || echo "carewatch: could not subscribe the local receiver" >&2
 fi
 
 # The Dudley sample, through the real intake path (ZMQ).
@@ -107,7 +113,7 @@ if [ -d sample/feeds ]; then
         [ -n "$partner" ] || { echo "carewatch: $name names no partner; skipped" >&2; continue; }
         "$cw" push "$f" --partner "$partner" | head -3 | sed "s|^|sample $name: |" || true
     done
-    for _ in $(seq 1 240); do "$cw" status --quiet && break; sleep 0.5; done
+    for _ in $(seq 1 240); do "$cw" status --quiet --drained && break; sleep 0.5; done
 fi
 
 period=${CAREWATCH_SAMPLE_PERIOD:-FY2022-23Q2}

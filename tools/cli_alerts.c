@@ -340,8 +340,14 @@ cli_status (int argc, char **argv)
         db_destroy (&db);
         return 1;
     }
-    bool caught_up = atol (PQgetvalue (r, 0, 4)) == 0 && atol (PQgetvalue (r, 0, 5)) <= 0;
-    bool quiet = argc > 1 && strcmp (argv [1], "--quiet") == 0;
+    bool quiet = false, drained = false;
+    for (int i = 1; i < argc; i++) {
+        quiet |= strcmp (argv [i], "--quiet") == 0;
+        drained |= strcmp (argv [i], "--drained") == 0;
+    }
+    //  --drained: also wait for the outbox to empty.
+    bool caught_up = atol (PQgetvalue (r, 0, 4)) == 0 && atol (PQgetvalue (r, 0, 5)) <= 0
+                  && (!drained || atol (PQgetvalue (r, 0, 6)) == 0);
     if (!quiet) {
         printf ("batches:            %s (rows accepted %s, rejected %s)\n", PQgetvalue (r, 0, 0),
                 PQgetvalue (r, 0, 1), PQgetvalue (r, 0, 2));

@@ -147,7 +147,10 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
         "   then 'no_target' else 'missing' end), coalesce (c.short_trend, 'cannot_compare'),"
         " coalesce (c.annual_trend, 'cannot_compare'), coalesce (c.benchmark, 'not_compared'), c.england_value,"
         " c.spc_variation, c.spc_assurance, c.note, pv.value, ly.value,"
-        " t.kind, t.value, t.lower, t.upper, t.text"
+        " t.kind, t.value, t.lower, t.upper, t.text,"
+        " (select o.value::text || '|' || o.period from observations o where o.current and o.org_unit = 'england'"
+        "   and o.breakdown = 'total' and o.data_element = i.definition ->> 'benchmark_element'"
+        "   order by o.period_end desc limit 1)"
         " from indicators i"
         " left join indicator_values c on c.indicator = i.code and c.org_unit = $1 and c.period = $2 and c.breakdown = 'total'"
         " left join indicator_values pv on pv.indicator = i.code and pv.org_unit = $1 and pv.period = $3 and pv.breakdown = 'total'"
@@ -197,7 +200,16 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
         for (; s && sp < PQntuples (s) && strcmp (PQgetvalue (s, sp, 0), ind) == 0; sp++)
             json_array_append_new (series, json_pack ("{s:s, s:o}", "period", PQgetvalue (s, sp, 1), "value", s_num (s, sp, 2)));
         const char *row_status = PQgetvalue (r, i, 11);
-        char btext [96];
+        char btext [160];
+        s_benchmark_text (PQgetvalue (r, i, 14), r, i, 15, btext, sizeof btext);
+        if (!*btext && !PQgetisnull (r, i, 26)) {
+            //  A published comparator for another period, as the report prints it.
+            char value [32], label [64];
+            const char *bar = strchr (PQgetvalue (r, i, 26), '|');
+            snprintf (value, sizeof value, "%.*s", bar ? (int) (bar - PQgetvalue (r, i, 26)) : 0, PQgetvalue (r, i, 26));
+            export_period_label (bar ? bar + 1 : "", label, sizeof label);
+            snprintf (btext, sizeof btext, "England %s (%s)", value, label);
+        }
         json_t *row = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:o}, s:{s:s, s:o},"
                                  " s:{s:s, s:o, s:o, s:o, s:o, s:o}, s:o, s:s, s:s, s:s, s:s, s:o, s:s,"
                                  " s:{s:o, s:o}, s:o, s:o}",
@@ -209,7 +221,7 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
                 "denominator", s_num (r, i, 8), "ci_low", s_num (r, i, 9), "ci_high", s_num (r, i, 10),
             "target", s_target (r, i, 21), "status", row_status, "short_trend", PQgetvalue (r, i, 12),
             "annual_trend", PQgetvalue (r, i, 13), "benchmark", PQgetvalue (r, i, 14),
-            "england", s_num (r, i, 15), "benchmark_text", s_benchmark_text (PQgetvalue (r, i, 14), r, i, 15, btext, sizeof btext),
+            "england", s_num (r, i, 15), "benchmark_text", btext,
             "spc", "variation", s_str (r, i, 16), "assurance", s_str (r, i, 17),
             "note", s_str (r, i, 18), "series", series);
         json_array_append_new (json_object_get (group, "rows"), row);

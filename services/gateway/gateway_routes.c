@@ -167,12 +167,33 @@ s_post_batch (gw_req_t *req)
     }
     if (msg_is (&reply, &carewatch__v1__batch_receipt__descriptor)) {
         Carewatch__V1__BatchReceipt *r = (Carewatch__V1__BatchReceipt *) reply.body;
-        gateway_json (req, s_receipt_status (r), json_pack ("{s:I, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:b, s:I, s:o, s:o}",
+        unsigned int st = s_receipt_status (r);
+        json_t *receipt = json_pack ("{s:I, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:b, s:I, s:o, s:o}",
             "batch_id", (json_int_t) r->batch_id, "batch_key", r->batch_key, "status", r->status,
             "accepted", (int) r->accepted, "rejected", (int) r->rejected, "new", (int) r->new_count,
             "revised", (int) r->revised_count, "unchanged", (int) r->unchanged_count, "replayed", r->replayed,
             "sequence", (json_int_t) r->sequence, "errors", s_issues_json (r->errors, r->n_errors),
-            "warnings", s_issues_json (r->warnings, r->n_warnings)));
+            "warnings", s_issues_json (r->warnings, r->n_warnings));
+        if (st == 200)
+            gateway_json (req, st, receipt);
+        else {
+            //  Errors are problem+json like every other (docs/openapi.yaml);
+            //  the receipt, with every row issue, rides along.
+            const char *title = st == 409 ? "Conflict" : st == 413 ? "Payload Too Large" : st == 422
+                              ? "Unprocessable Entity" : st == 403 ? "Forbidden" : st == 503
+                              ? "Service Unavailable" : "Bad Request";
+            char detail [600];
+            if (st == 422)
+                snprintf (detail, sizeof detail, "the batch is atomic and %u row(s) are bad, so nothing was written;"
+                          " fix the rows in receipt.errors and send it again", r->rejected);
+            else
+                snprintf (detail, sizeof detail, "%s", r->n_errors ? r->errors [0]->message : "the batch was refused");
+            gateway_problem (req, st, title, "%s", detail);
+            json_t *problem = json_loads (req->resp, 0, NULL);
+            json_object_set_new (problem, "receipt", receipt);
+            gateway_json (req, st, problem);
+            req->content_type = "application/problem+json";
+        }
     }
     else
         gateway_problem (req, 502, "Bad Gateway", "intake answered with %s", reply.type ? reply.type->name : "nothing");

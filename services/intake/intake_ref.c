@@ -112,6 +112,7 @@ intake_ref_add_data_element (intake_ref_t *self, const char *code, const char *k
     if (!info.frequency)
         return -1;
     info.percent = unit && strcmp (unit, "percent") == 0;
+    info.percent_like = unit && strncmp (unit, "percent", 7) == 0;
     de_info_t *copy = malloc (sizeof info);
     *copy = info;
     zhashx_update (self->elements, code, copy);

@@ -17,6 +17,7 @@ typedef struct {
     de_kind_t kind;             //  what an observation carries
     period_type_t frequency;    //  the period type it is reported for
     bool percent;               //  a proportion: 0..100, numerator <= denominator
+    bool percent_like;          //  a percentage that may pass 100 (occupancy): warn above 100
 } de_info_t;
 
 intake_ref_t *intake_ref_new (void);

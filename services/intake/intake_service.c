@@ -69,6 +69,12 @@ s_notify_calc (intake_t *self, const intake_receipt_t *receipt)
     zmsg_destroy (&z);
 }
 
+static void
+s_warn (void *arg, uint32_t row, const char *field, const char *code, const char *message)
+{
+    intake_receipt_warn (arg, row, field, code, message);
+}
+
 //  The pipeline every format goes through once parsed.
 static void
 s_process (intake_t *self, feed_t *feed, intake_receipt_t *receipt)
@@ -90,6 +96,7 @@ s_process (intake_t *self, feed_t *feed, intake_receipt_t *receipt)
         intake_row_t *rows = calloc (b->n_observations, sizeof *rows);
         size_t bad = intake_validate_rows (self->ref, feed, rows);
         intake_receipt_take_errors (receipt, feed);
+        intake_warn_rows (self->ref, feed, rows, s_warn, receipt);
         feed->nissues = 0;
         if (bad && b->atomic) {
             snprintf (receipt->batch_key, sizeof receipt->batch_key, "%s", b->batch_key);

@@ -247,3 +247,42 @@ intake_validate_rows (const intake_ref_t *ref, feed_t *feed, intake_row_t *rows)
     zhashx_destroy (&seen);
     return nbad;
 }
+
+size_t
+intake_warn_rows (const intake_ref_t *ref, const feed_t *feed, const intake_row_t *rows,
+                  intake_warn_fn *warn, void *arg)
+{
+    const Carewatch__V1__SubmitBatch *b = feed->batch;
+    zhashx_t *seen = zhashx_new ();     //  "org\x1fperiod\x1fvalue" -> first row
+    size_t found = 0;
+    char key [FEED_MAX_CODE + PERIOD_CODE_MAX + 40], msg [256];
+    for (size_t i = 0; i < b->n_observations; i++) {
+        if (feed->bad [i] || !b->observations [i]->has_value)
+            continue;
+        const Carewatch__V1__Observation *o = b->observations [i];
+        const de_info_t *de = intake_ref_data_element (ref, o->data_element);
+        uint32_t row = (uint32_t) i + 1;
+        if (de && de->percent_like && !de->percent && o->value > 100) {
+            snprintf (msg, sizeof msg, "%g is a percentage above 100; kept as published", o->value);
+            warn (arg, row, "value", "percent_over_100", msg);
+            found++;
+        }
+        if (o->value == 0)
+            continue;
+        snprintf (key, sizeof key, "%s\x1f%s\x1f%.17g", o->org_unit, rows [i].period_code, o->value);
+        uintptr_t first = (uintptr_t) zhashx_lookup (seen, key);
+        if (!first) {
+            zhashx_insert (seen, key, (void *) (uintptr_t) row);
+            continue;
+        }
+        const Carewatch__V1__Observation *other = b->observations [first - 1];
+        if (strcmp (other->data_element, o->data_element) && strcmp (rows [first - 1].breakdown, rows [i].breakdown) == 0) {
+            snprintf (msg, sizeof msg, "%g for %s is the same figure as row %zu (%s) for the same org unit and"
+                      " period; was it copied?", o->value, o->data_element, (size_t) first, other->data_element);
+            warn (arg, row, "value", "same_as_other_element", msg);
+            found++;
+        }
+    }
+    zhashx_destroy (&seen);
+    return found;
+}

@@ -52,4 +52,15 @@ int intake_validate_batch (const intake_ref_t *ref, const Carewatch__V1__SubmitB
 //  Returns the number of bad rows.
 size_t intake_validate_rows (const intake_ref_t *ref, feed_t *feed, intake_row_t *rows);
 
+//  Data-quality warnings that the batch alone can show; the rows are kept.
+//      percent_over_100       a percentage (of capacity) above 100
+//      same_as_other_element  the same figure as another data element for the
+//                             same org unit and period in this batch: the
+//                             seeds' "benchmark copied from the row above"
+//  Calls warn for each; returns the number found.
+typedef void (intake_warn_fn) (void *arg, uint32_t row, const char *field, const char *code,
+                               const char *message);
+size_t intake_warn_rows (const intake_ref_t *ref, const feed_t *feed, const intake_row_t *rows,
+                         intake_warn_fn *warn, void *arg);
+
 #endif
