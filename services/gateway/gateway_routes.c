@@ -184,8 +184,8 @@ s_post_batch (gw_req_t *req)
                               ? "Service Unavailable" : "Bad Request";
             char detail [600];
             if (st == 422)
-                snprintf (detail, sizeof detail, "the batch is atomic and %u row(s) are bad, so nothing was written;"
-                          " fix the rows in receipt.errors and send it again", r->rejected);
+                snprintf (detail, sizeof detail, "the batch is atomic and has bad rows, so nothing was written;"
+                          " fix the rows in receipt.errors and send it again");
             else
                 snprintf (detail, sizeof detail, "%s", r->n_errors ? r->errors [0]->message : "the batch was refused");
             gateway_problem (req, st, title, "%s", detail);

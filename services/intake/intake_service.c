@@ -169,8 +169,12 @@ intake_submit_feed (intake_t *self, const Carewatch__V1__SubmitFeed *sf, intake_
         //  it gets the same code as an oversized SubmitBatch.
         intake_receipt_refuse (receipt, sf->batch_key,
                                strncmp (err, "batch has ", 10) == 0 ? "batch_too_large" : "unreadable_feed", err);
-    else
+    else {
+        //  An atomic request from outside the file (a header, a flag)
+        //  holds for JSON too: all or nothing is never downgraded.
+        feed.batch->atomic = feed.batch->atomic || sf->atomic;
         s_process (self, &feed, receipt);
+    }
     feed_clear (&feed);
 }
 
