@@ -162,19 +162,20 @@ s_transition (alert_engine_t *self, alert_rule_t rule, alert_action_t action, co
               json_t *payload, char *err, size_t errlen)
 {
     const char *rname = alert_rule_name (rule);
-    const char *kind = action == ALERT_FIRE ? "fired" : "resolved";
+    const char *kind = action == ALERT_FIRE ? "fired" : action == ALERT_REPEAT ? "repeated" : "resolved";
     json_object_set_new (payload, "transition", json_string (kind));
     json_object_set_new (payload, "rule", json_string (rname));
     json_object_set_new (payload, "severity", json_string (self->severity [rule]));
     char *text = json_dumps (payload, JSON_COMPACT | JSON_SORT_KEYS);
-    const char *p [8] = { rname, indicator, org, breakdown, action == ALERT_FIRE ? "firing" : "resolved",
+    const char *p [8] = { rname, indicator, org, breakdown, action == ALERT_RESOLVE ? "resolved" : "firing",
                           period, text, self->severity [rule] };
     PGresult *r = db_exec (self->db,
         "insert into alerts (rule, indicator, org_unit, breakdown, state, period, payload, severity)"
         " values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)"
         " on conflict (rule, indicator, org_unit, breakdown) do update set state = excluded.state,"
         " period = excluded.period, payload = excluded.payload, severity = excluded.severity,"
-        " fired_at = case when excluded.state = 'firing' then now () else alerts.fired_at end,"
+        " fired_at = case when excluded.state = 'firing' and alerts.state <> 'firing' then now () else alerts.fired_at end,"
+        " last_notified = now (),"
         " resolved_at = case when excluded.state = 'resolved' then now () else null end"
         " returning id", 8, p, DB_TUPLES, err, errlen);
     if (!r) {
@@ -259,7 +260,7 @@ s_evaluate_series (alert_engine_t *self, const char *indicator, const char *org,
         "   order by t.from_date desc limit 1),"
         " (select coalesce (t.text, coalesce (t.value, t.lower)::text) from indicator_targets t"
         "   where t.indicator = v.indicator and t.from_date <= v.period_start order by t.from_date desc limit 1),"
-        " v.note"
+        " v.note, coalesce (i.definition -> 'alert', '{}')::text"
         " from indicator_values v join indicators i on i.code = v.indicator"
         " where v.indicator = $1 and v.org_unit = $2 and v.breakdown = $3"
         " order by v.period_end desc, v.period_start asc limit 6", 3, p, DB_TUPLES, err, errlen);
@@ -282,13 +283,18 @@ s_evaluate_series (alert_engine_t *self, const char *indicator, const char *org,
     size_t nanc;
     s_ancestors (self, org, ancestors, &nanc);
     int transitions = 0;
+    //  The catalogue may switch a rule off for an indicator:
+    //  "alert": {"off_target": false}.
+    json_t *overrides = json_loads (PQgetvalue (r, 0, 19), 0, NULL);
     for (int rule = 0; rule <= ALERT_RULE_WORSE_THAN_ENGLAND; rule++) {
-        bool holds = alert_condition ((alert_rule_t) rule, &series);
+        bool holds = alert_condition ((alert_rule_t) rule, &series)
+                  && !json_is_false (json_object_get (overrides, alert_rule_name ((alert_rule_t) rule)));
         const char *ap [4] = { alert_rule_name ((alert_rule_t) rule), indicator, org, breakdown };
         PGresult *a = db_exec (self->db, "select state from alerts where rule = $1 and indicator = $2"
                                          " and org_unit = $3 and breakdown = $4", 4, ap, DB_TUPLES, err, errlen);
         if (!a) {
             PQclear (r);
+            json_decref (overrides);
             return -1;
         }
         alert_action_t action = alert_transition (PQntuples (a) ? PQgetvalue (a, 0, 0) : NULL, holds);
@@ -332,11 +338,13 @@ s_evaluate_series (alert_engine_t *self, const char *indicator, const char *org,
         json_decref (payload);
         if (rc < 0) {
             PQclear (r);
+            json_decref (overrides);
             return -1;
         }
         transitions++;
     }
     PQclear (r);
+    json_decref (overrides);
     return transitions;
 }
 
@@ -456,6 +464,7 @@ s_check_missing (alert_engine_t *self, int today, char *err, size_t errlen)
         "   where data_element = i.data_element and breakdown = 'total') o on true"
         " join org_units u on u.code = o.org_unit and u.level not in ('england', 'region')"
         " where coalesce (i.definition -> 'alert' ->> 'data_due', 'true') <> 'false'"
+        " and coalesce (i.definition -> 'alert' ->> 'data_missing', 'true') <> 'false'"
         " and i.frequency in ('month', 'quarter', 'year', 'calendar_year', 'calendar_quarter', 'rolling_12')"
         " order by 1, 6", 0, NULL, DB_TUPLES, err, errlen);
     if (!r)
@@ -543,6 +552,44 @@ s_check_batches (alert_engine_t *self, char *err, size_t errlen)
     return transitions;
 }
 
+//  A still-firing alert repeats after its rule's repeat_interval (unset =
+//  never, the default), scaled by the indicator's cadence: the interval
+//  is per month of cadence, so quarterly data repeats three times slower.
+static int
+s_check_repeats (alert_engine_t *self, char *err, size_t errlen)
+{
+    PGresult *r = db_exec (self->db,
+        "select a.rule, a.indicator, a.org_unit, a.breakdown, coalesce (a.period, ''), a.payload::text,"
+        " coalesce (i.domain, ''), coalesce (i.owner, '')"
+        " from alerts a join alert_rules r on r.code = a.rule left join indicators i on i.code = a.indicator"
+        " where a.state = 'firing' and r.repeat_interval is not null"
+        " and coalesce (a.last_notified, a.fired_at) + r.repeat_interval * case i.frequency when 'quarter' then 3"
+        "   when 'year' then 12 when 'calendar_year' then 12 else 1 end < now ()"
+        " order by a.id limit 500", 0, NULL, DB_TUPLES, err, errlen);
+    if (!r)
+        return -1;
+    int n = 0;
+    for (int i = 0; i < PQntuples (r) && n >= 0; i++) {
+        alert_rule_t rule;
+        if (alert_rule_parse (PQgetvalue (r, i, 0), &rule))
+            continue;
+        const char *ancestors [8];
+        size_t nanc;
+        s_ancestors (self, PQgetvalue (r, i, 2), ancestors, &nanc);
+        alert_facts_t facts = { PQgetvalue (r, i, 0), self->severity [rule], PQgetvalue (r, i, 1),
+                                PQgetvalue (r, i, 6), PQgetvalue (r, i, 7), PQgetvalue (r, i, 2), ancestors, nanc, NULL };
+        json_t *payload = json_loads (PQgetvalue (r, i, 5), 0, NULL);
+        if (!payload)
+            payload = json_object ();
+        int rc = s_transition (self, rule, ALERT_REPEAT, PQgetvalue (r, i, 1), PQgetvalue (r, i, 2),
+                               PQgetvalue (r, i, 3), PQgetvalue (r, i, 4), &facts, payload, err, errlen);
+        json_decref (payload);
+        n = rc < 0 ? -1 : n + 1;
+    }
+    PQclear (r);
+    return n;
+}
+
 int
 alert_engine_check_due (alert_engine_t *self, int today)
 {
@@ -551,5 +598,6 @@ alert_engine_check_due (alert_engine_t *self, int today)
         return s_finish (self, -1, "due", err, sizeof err);
     int a = s_check_missing (self, today, err, sizeof err);
     int b = a < 0 ? -1 : s_check_batches (self, err, sizeof err);
-    return s_finish (self, a < 0 || b < 0 ? -1 : a + b, "due", err, sizeof err);
+    int c = b < 0 ? -1 : s_check_repeats (self, err, sizeof err);
+    return s_finish (self, a < 0 || b < 0 || c < 0 ? -1 : a + b + c, "due", err, sizeof err);
 }

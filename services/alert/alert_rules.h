@@ -32,7 +32,7 @@ typedef struct {
 } alert_series_t;
 
 //  What happens to an alert.
-typedef enum { ALERT_NONE = 0, ALERT_FIRE, ALERT_RESOLVE } alert_action_t;
+typedef enum { ALERT_NONE = 0, ALERT_FIRE, ALERT_RESOLVE, ALERT_REPEAT } alert_action_t;
 
 //  Stable rule names ("off_target", ...); NULL for an unknown rule.
 const char *alert_rule_name (alert_rule_t rule);

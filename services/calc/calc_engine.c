@@ -16,6 +16,7 @@ typedef struct {
     bool aggregates;            //  sums up the org tree
     calc_indicator_t def;       //  how to compute it
     calc_target_entry_t *targets;
+    period_day_t *rebase;       //  SPC process changes, ascending
 } s_ind_t;
 
 typedef struct {
@@ -48,6 +49,7 @@ s_ind_free (void **item)
         free (i->data_element);
         free (i->level);
         free (i->targets);
+        free (i->rebase);
         free (i);
     }
     *item = NULL;
@@ -76,7 +78,9 @@ calc_engine_reload (calc_engine_t *self, char *err, size_t errlen)
 {
     PGresult *r = db_exec (self->db,
         "select code, domain, data_element, coalesce (level, 'practice'), aggregates, calculation,"
-        " multiplier, polarity, benchmark is not null from indicators", 0, NULL, DB_TUPLES, err, errlen);
+        " multiplier, polarity, benchmark is not null,"
+        " (select string_agg (x, ',') from jsonb_array_elements_text (coalesce (definition -> 'spc_rebase', '[]')) x)"
+        " from indicators", 0, NULL, DB_TUPLES, err, errlen);
     if (!r)
         return -1;
     zhashx_t *inds = zhashx_new ();
@@ -94,6 +98,16 @@ calc_engine_reload (calc_engine_t *self, char *err, size_t errlen)
         if (calc_polarity_parse (PQgetvalue (r, i, 7), &ind->def.polarity))
             ind->def.polarity = CALC_POLARITY_NEUTRAL;
         ind->def.benchmark = PQgetvalue (r, i, 8) [0] == 't';
+        //  "spc_rebase": ["FY2023-24Q1", ...] - where a process changed.
+        char list [512];
+        snprintf (list, sizeof list, "%s", PQgetvalue (r, i, 9));
+        for (char *save = NULL, *tok = strtok_r (list, ",", &save); tok; tok = strtok_r (NULL, ",", &save)) {
+            period_t p;
+            if (period_parse (tok, &p, NULL, 0))
+                continue;
+            ind->rebase = realloc (ind->rebase, (ind->def.nrebase + 1) * sizeof *ind->rebase);
+            ind->rebase [ind->def.nrebase++] = p.start;
+        }
         zhashx_update (inds, ind->code, ind);
     }
     PQclear (r);
@@ -115,8 +129,17 @@ calc_engine_reload (calc_engine_t *self, char *err, size_t errlen)
         t->target = (calc_target_t) { kind, s_num (r, i, 3), s_num (r, i, 4), s_num (r, i, 5), s_num (r, i, 6) };
     }
     PQclear (r);
-    for (s_ind_t *ind = zhashx_first (inds); ind; ind = zhashx_next (inds))
+    for (s_ind_t *ind = zhashx_first (inds); ind; ind = zhashx_next (inds)) {
+        //  Ascending, as calc_spc wants its rebase points.
+        for (size_t a = 1; a < ind->def.nrebase; a++)
+            for (size_t b = a; b > 0 && ind->rebase [b - 1] > ind->rebase [b]; b--) {
+                period_day_t t = ind->rebase [b];
+                ind->rebase [b] = ind->rebase [b - 1];
+                ind->rebase [b - 1] = t;
+            }
         ind->def.targets = ind->targets;
+        ind->def.rebase = ind->rebase;
+    }
 
     r = db_exec (self->db, "select code, level, parent from org_units", 0, NULL, DB_TUPLES, err, errlen);
     if (!r) {

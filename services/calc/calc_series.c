@@ -118,7 +118,7 @@ s_published_benchmark (const char *text, calc_benchmark_t *out)
 }
 
 static void
-s_spc (const calc_indicator_t *ind, size_t n, calc_point_out_t *out)
+s_spc (const calc_indicator_t *ind, size_t n, const period_day_t *out_start, calc_point_out_t *out)
 {
     double *values = malloc ((n ? n : 1) * sizeof *values);
     size_t *index = malloc ((n ? n : 1) * sizeof *index);
@@ -140,8 +140,28 @@ s_spc (const calc_indicator_t *ind, size_t n, calc_point_out_t *out)
         opts.target = 0;
     else if (t && t->kind == CALC_TARGET_RANGE)
         opts.target = ind->polarity == CALC_POLARITY_LOWER_BETTER ? t->lower : t->upper;
+    //  A stated process change restarts the limits at the first charted
+    //  point on or after it.
+    size_t *rebase = malloc ((ind->nrebase ? ind->nrebase : 1) * sizeof *rebase);
+    size_t nrebase = 0;
+    for (size_t r = 0; r < ind->nrebase; r++)
+        for (size_t k = 1; k < m; k++)
+            if (out_start [index [k]] >= ind->rebase [r]) {
+                if ((!nrebase || rebase [nrebase - 1] < k))
+                    rebase [nrebase++] = k;
+                break;
+            }
+    opts.rebase_at = rebase;
+    opts.rebase_count = nrebase;
     calc_spc_summary_t summary;
-    if (m >= 2 && calc_spc_compute (values, m, &opts, points, &summary) == 0)
+    int rc = m >= 2 ? calc_spc_compute (values, m, &opts, points, &summary) : -1;
+    if (rc && nrebase) {
+        //  A segment too short to chart: fall back to one set of limits.
+        opts.rebase_count = 0;
+        rc = calc_spc_compute (values, m, &opts, points, &summary);
+    }
+    free (rebase);
+    if (rc == 0)
         for (size_t k = 0; k < m; k++) {
             calc_point_out_t *o = &out [index [k]];
             o->has_spc = true;
@@ -196,6 +216,10 @@ calc_series_compute (const calc_indicator_t *ind, const calc_point_in_t *in, siz
         &&  s_published_benchmark (in [i].assessment, &published))
             o->benchmark = published;
     }
-    s_spc (ind, n, out);
+    period_day_t *starts = malloc ((n ? n : 1) * sizeof *starts);
+    for (size_t i = 0; i < n; i++)
+        starts [i] = in [i].period.start;
+    s_spc (ind, n, starts, out);
+    free (starts);
     return 0;
 }

@@ -36,6 +36,9 @@ typedef struct {
     size_t ntargets;
     bool benchmark;             //  compare with England
     double trend_tolerance;     //  relative change counted as no change (0)
+    const period_day_t *rebase; //  SPC limits restart at the first point on or
+                                //  after each of these days (a process change); borrowed
+    size_t nrebase;
 } calc_indicator_t;
 
 //  One period's input: what the partners reported (or, for an org unit

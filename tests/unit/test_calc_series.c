@@ -146,7 +146,7 @@ s_proportion_series (void)
     period_parse ("2023-04", &p, NULL, 0);
     targets [0].from = p.start - 400;
     targets [1].from = p.start + 60;        //  from June 2023
-    calc_indicator_t def = { CALC_METHOD_PROPORTION, 100, CALC_POLARITY_HIGHER_BETTER, targets, 2, true, 0 };
+    calc_indicator_t def = { CALC_METHOD_PROPORTION, 100, CALC_POLARITY_HIGHER_BETTER, targets, 2, true, 0, NULL, 0 };
     calc_point_in_t in [4], eng [4];
     memset (in, 0, sizeof in);
     memset (eng, 0, sizeof eng);
@@ -192,7 +192,7 @@ s_proportion_series (void)
 static void
 s_published_and_rate (void)
 {
-    calc_indicator_t pub = { CALC_METHOD_PUBLISHED, 1, CALC_POLARITY_LOWER_BETTER, NULL, 0, true, 0 };
+    calc_indicator_t pub = { CALC_METHOD_PUBLISHED, 1, CALC_POLARITY_LOWER_BETTER, NULL, 0, true, 0, NULL, 0 };
     calc_point_in_t in = { 0 };
     period_parse ("2018-2020", &in.period, NULL, 0);
     in.has_value = in.has_ci = true;
@@ -214,7 +214,7 @@ s_published_and_rate (void)
     //  A crude rate: 17 events in 10,000 people per 100,000.  Byar:
     //  lower = 17 (1 - 1/153 - 1.96/(3 sqrt 17))^3 = 9.90; upper = 18
     //  (1 - 1/162 + 1.96/(3 sqrt 18))^3 = 27.22, so 99.0-272.2 per 100,000.
-    calc_indicator_t rate = { CALC_METHOD_RATE, 100000, CALC_POLARITY_LOWER_BETTER, NULL, 0, false, 0 };
+    calc_indicator_t rate = { CALC_METHOD_RATE, 100000, CALC_POLARITY_LOWER_BETTER, NULL, 0, false, 0, NULL, 0 };
     calc_point_in_t r = { 0 };
     period_parse ("2022", &r.period, NULL, 0);
     r.has_num = r.has_den = true;
@@ -226,7 +226,7 @@ s_published_and_rate (void)
     CHECK_NEAR (out.ci_hi, 272.2, 0.1);
     //  Not available: no value, status missing against a target.
     calc_target_entry_t t = { -100000, { CALC_TARGET_MIN, 95, NAN, NAN, NAN } };
-    calc_indicator_t vacc = { CALC_METHOD_PROPORTION, 100, CALC_POLARITY_HIGHER_BETTER, &t, 1, false, 0 };
+    calc_indicator_t vacc = { CALC_METHOD_PROPORTION, 100, CALC_POLARITY_HIGHER_BETTER, &t, 1, false, 0, NULL, 0 };
     calc_point_in_t na = { 0 };
     period_parse ("FY2024-25", &na.period, NULL, 0);
     na.not_available = true;
@@ -239,7 +239,7 @@ s_published_and_rate (void)
 static void
 s_unsorted (void)
 {
-    calc_indicator_t def = { CALC_METHOD_PUBLISHED, 1, CALC_POLARITY_NEUTRAL, NULL, 0, false, 0 };
+    calc_indicator_t def = { CALC_METHOD_PUBLISHED, 1, CALC_POLARITY_NEUTRAL, NULL, 0, false, 0, NULL, 0 };
     calc_point_in_t in [2];
     memset (in, 0, sizeof in);
     period_parse ("2023-05", &in [0].period, NULL, 0);
@@ -248,9 +248,42 @@ s_unsorted (void)
     CHECK_INT (calc_series_compute (&def, in, 2, NULL, 0, out), -1);
 }
 
+//  A stated process change restarts the SPC limits there (calc_spc's
+//  rebase), so a deliberate step up is not flagged as special cause.
+static void
+s_rebase (void)
+{
+    calc_point_in_t in [20];
+    memset (in, 0, sizeof in);
+    period_t p;
+    period_parse ("2022-04", &p, NULL, 0);
+    for (int i = 0; i < 20; i++) {
+        in [i].period = p;
+        period_next (&p, &p);
+        in [i].has_value = true;
+        in [i].value = (i < 10 ? 50 : 80) + (i % 2 ? 1 : -1);
+    }
+    period_day_t change = in [10].period.start;
+    calc_indicator_t def = { CALC_METHOD_PUBLISHED, 1, CALC_POLARITY_HIGHER_BETTER, NULL, 0, false, 0, NULL, 0 };
+    calc_point_out_t out [20];
+    CHECK_INT (calc_series_compute (&def, in, 20, NULL, 0, out), 0);
+    //  One set of limits: the step shows as special cause improving.
+    CHECK (out [19].spc.special_cause);
+    CHECK_STR (calc_variation_name (out [19].spc.variation), "special_cause_improving");
+    def.rebase = &change;
+    def.nrebase = 1;
+    CHECK_INT (calc_series_compute (&def, in, 20, NULL, 0, out), 0);
+    //  Limits from the new process: mean 80, common cause.
+    CHECK_NEAR (out [19].spc.mean, 80, 1e-9);
+    CHECK_NEAR (out [0].spc.mean, 50, 1e-9);
+    CHECK (!out [19].spc.special_cause);
+    CHECK_STR (calc_variation_name (out [19].spc.variation), "common_cause");
+}
+
 int
 main (void)
 {
+    s_rebase ();
     s_corporate_kpis ();
     s_proportion_series ();
     s_published_and_rate ();
