@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,12 @@ static const s_setting_t s_settings [] = {
       "how often alert checks for data that is due but missing" },
     { "CAREWATCH_GATEWAY_TIMEOUT_MS", S_LONG, "30000", 100, 600000, NUM (gateway_timeout_ms),
       "how long the gateway waits for intake or export before answering 503" },
+    { "CAREWATCH_INTAKE_CURVE_PUBLIC", S_STRING, "", 0, 0, STR (curve_public),
+      "intake's CURVE public key (Z85, 40 characters); set with the secret to turn CURVE on" },
+    { "CAREWATCH_INTAKE_CURVE_SECRET", S_STRING, "", 0, 0, STR (curve_secret),
+      "intake's CURVE secret key (Z85); see carewatch curve-keygen" },
+    { "CAREWATCH_INTAKE_CURVE_CLIENTS", S_STRING, "", 0, 0, STR (curve_clients),
+      "folder of allowed partner certificates (public), or * to allow any key" },
 };
 
 int
@@ -138,6 +145,17 @@ config_load (config_t *self, char *err, size_t errlen)
             return -1;
         }
         strcpy (field, text);
+    }
+    //  CURVE is all or nothing: both keys, 40-character Z85 each, and whom to allow.
+    bool curve = self->curve_public [0] || self->curve_secret [0];
+    if (curve && (strlen (self->curve_public) != 40 || strlen (self->curve_secret) != 40)) {
+        snprintf (err, errlen, "CAREWATCH_INTAKE_CURVE_PUBLIC and CAREWATCH_INTAKE_CURVE_SECRET must both be"
+                  " 40-character Z85 keys (carewatch curve-keygen makes a pair)");
+        return -1;
+    }
+    if (curve && !self->curve_clients [0]) {
+        snprintf (err, errlen, "CAREWATCH_INTAKE_CURVE_CLIENTS must name a folder of partner certificates, or *");
+        return -1;
     }
     return 0;
 }

@@ -31,6 +31,9 @@ typedef struct {
     int webhook_timeout_ms;     //  total time allowed for one POST
     int missing_check_ms;       //  how often "data due but missing" is checked
     int gateway_timeout_ms;     //  how long the gateway waits for intake and export
+    char curve_public [64];     //  intake's CURVE public key (Z85); "" = CURVE off
+    char curve_secret [64];     //  intake's CURVE secret key (Z85)
+    char curve_clients [512];   //  folder of allowed client certificates, or "*" for any
 } config_t;
 
 //  Fills *self from the environment with defaults for what is unset.

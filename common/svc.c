@@ -38,6 +38,7 @@ struct _svc_t {
     zsock_t *sockets [SVC_MAX_READERS];  //  every socket created, for teardown
     int nsockets;
     int64_t started;            //  monotonic ms at start
+    zactor_t *auth;             //  ZAP handler when CURVE is on
 };
 
 svc_t *
@@ -85,13 +86,38 @@ svc_destroy (svc_t **self_p)
     zpoller_destroy (&self->poller);
     for (int i = self->nsockets - 1; i >= 0; i--)
         zsock_destroy (&self->sockets [i]);
+    zactor_destroy (&self->auth);
     db_destroy (&self->db);
     free (self);
     *self_p = NULL;
 }
 
+static zsock_t *s_socket (svc_t *self, int type, const char *endpoint, bool bind, bool curve);
+
 zsock_t *
 svc_socket (svc_t *self, int type, const char *endpoint, bool bind)
+{
+    return s_socket (self, type, endpoint, bind, false);
+}
+
+zsock_t *
+svc_socket_secure (svc_t *self, int type, const char *endpoint)
+{
+    if (!self->config.curve_public [0])
+        return s_socket (self, type, endpoint, true, false);
+    if (!self->auth) {
+        self->auth = zactor_new (zauth, NULL);
+        if (strcmp (self->config.curve_clients, "*") == 0)
+            zstr_sendx (self->auth, "CURVE", CURVE_ALLOW_ANY, NULL);
+        else
+            zstr_sendx (self->auth, "CURVE", self->config.curve_clients, NULL);
+        zsock_wait (self->auth);
+    }
+    return s_socket (self, type, endpoint, true, true);
+}
+
+static zsock_t *
+s_socket (svc_t *self, int type, const char *endpoint, bool bind, bool curve)
 {
     if (self->nsockets == SVC_MAX_READERS) {
         log_error ("too_many_sockets", NULL);
@@ -105,6 +131,12 @@ svc_socket (svc_t *self, int type, const char *endpoint, bool bind)
     zsock_set_maxmsgsize (sock, self->config.max_message_bytes + 4096);
     zsock_set_sndhwm (sock, 100000);
     zsock_set_rcvhwm (sock, 100000);
+    if (curve) {
+        zsock_set_zap_domain (sock, "carewatch");
+        zsock_set_curve_server (sock, 1);
+        zsock_set_curve_publickey (sock, self->config.curve_public);
+        zsock_set_curve_secretkey (sock, self->config.curve_secret);
+    }
     int rc = bind ? zsock_bind (sock, "%s", endpoint) : zsock_connect (sock, "%s", endpoint);
     if (rc == -1) {
         log_error (bind ? "bind_failed" : "connect_failed", "{s:s, s:s}",
@@ -112,8 +144,8 @@ svc_socket (svc_t *self, int type, const char *endpoint, bool bind)
         zsock_destroy (&sock);
         return NULL;
     }
-    log_info (bind ? "bound" : "connected", "{s:s, s:s}", "endpoint", endpoint,
-              "type", zsock_type_str (sock));
+    log_info (bind ? "bound" : "connected", "{s:s, s:s, s:b}", "endpoint", endpoint,
+              "type", zsock_type_str (sock), "curve", curve);
     self->sockets [self->nsockets++] = sock;
     return sock;
 }

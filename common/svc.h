@@ -40,6 +40,11 @@ void svc_destroy (svc_t **self_p);
 //  socket, or NULL after logging why.
 zsock_t *svc_socket (svc_t *self, int type, const char *endpoint, bool bind);
 
+//  As svc_socket, bound as a CURVE server with the configured keys when
+//  CAREWATCH_INTAKE_CURVE_* are set (partners then need intake's public key
+//  and a certificate the ZAP handler allows); otherwise plain.
+zsock_t *svc_socket_secure (svc_t *self, int type, const char *endpoint);
+
 //  Polls sock and calls fn when it is readable.
 void svc_add_reader (svc_t *self, zsock_t *sock, svc_reader_fn *fn, void *arg);
 

@@ -27,5 +27,6 @@ int cli_receive (int argc, char **argv);
 int cli_key (int argc, char **argv);
 int cli_status (int argc, char **argv);
 int cli_link (int argc, char **argv);
+int cli_curve_keygen (int argc, char **argv);
 
 #endif

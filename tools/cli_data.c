@@ -47,11 +47,13 @@ cli_push (int argc, char **argv)
         return 1;
     }
     const char *partner = NULL, *endpoint = cfg.intake_endpoint, *key = NULL, *format = NULL;
+    const char *server_key = NULL, *cert_file = NULL;
     int atomic = 0, timeout = 120000;
     static struct option opts [] = {
         { "partner", required_argument, 0, 'p' }, { "endpoint", required_argument, 0, 'e' },
         { "batch-key", required_argument, 0, 'k' }, { "format", required_argument, 0, 'f' },
-        { "atomic", no_argument, 0, 'a' }, { "timeout", required_argument, 0, 't' }, { 0, 0, 0, 0 }
+        { "atomic", no_argument, 0, 'a' }, { "timeout", required_argument, 0, 't' },
+        { "server-key", required_argument, 0, 'S' }, { "cert", required_argument, 0, 'C' }, { 0, 0, 0, 0 }
     };
     int c;
     optind = 1;
@@ -63,11 +65,14 @@ cli_push (int argc, char **argv)
             case 'f': format = optarg; break;
             case 'a': atomic = 1; break;
             case 't': timeout = atoi (optarg); break;
+            case 'S': server_key = optarg; break;
+            case 'C': cert_file = optarg; break;
             default: return 2;
         }
     if (optind != argc - 1 || !partner) {
         fprintf (stderr, "usage: carewatch push FILE --partner CODE [--endpoint E] [--format json|csv]\n"
-                         "                      [--batch-key K (CSV; default: the file name)] [--atomic]\n");
+                         "                      [--batch-key K (CSV; default: the file name)] [--atomic]\n"
+                         "                      [--server-key Z85 --cert FILE (CURVE: intake's public key, your certificate)]\n");
         return 2;
     }
     const char *path = argv [optind];
@@ -96,6 +101,19 @@ cli_push (int argc, char **argv)
     zsock_t *sock = zsock_new (ZMQ_DEALER);
     zsock_set_rcvtimeo (sock, timeout);
     zsock_set_linger (sock, 0);
+    if (server_key) {
+        //  CURVE: our certificate (or a throwaway one when intake allows any).
+        zcert_t *cert = cert_file ? zcert_load (cert_file) : zcert_new ();
+        if (!cert) {
+            fprintf (stderr, "carewatch push: cannot read certificate %s\n", cert_file);
+            zsock_destroy (&sock);
+            free (data);
+            return 1;
+        }
+        zcert_apply (cert, sock);
+        zsock_set_curve_serverkey (sock, server_key);
+        zcert_destroy (&cert);
+    }
     int rc = 1;
     if (zsock_connect (sock, "%s", endpoint) == 0 && msg_send (sock, NULL, &feed.base) == 0) {
         msg_t reply;
@@ -144,4 +162,23 @@ cli_recompute (int argc, char **argv)
     calc_destroy (&calc);
     db_destroy (&db);
     return rc;
+}
+
+//  curve-keygen NAME: a CURVE key pair as NAME (public) and NAME_secret.
+int
+cli_curve_keygen (int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf (stderr, "usage: carewatch curve-keygen NAME   (writes NAME and NAME_secret)\n");
+        return 2;
+    }
+    zcert_t *cert = zcert_new ();
+    zcert_set_meta (cert, "name", "%s", argv [1]);
+    int rc = zcert_save (cert, argv [1]);
+    if (rc == 0)
+        printf ("public %s\nsecret %s\n", zcert_public_txt (cert), zcert_secret_txt (cert));
+    else
+        fprintf (stderr, "carewatch curve-keygen: cannot write %s\n", argv [1]);
+    zcert_destroy (&cert);
+    return rc ? 1 : 0;
 }

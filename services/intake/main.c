@@ -9,7 +9,7 @@ main (void)
     if (!svc)
         return 1;
     const config_t *cfg = svc_config (svc);
-    zsock_t *partners = svc_socket (svc, ZMQ_ROUTER, cfg->intake_endpoint, true);
+    zsock_t *partners = svc_socket_secure (svc, ZMQ_ROUTER, cfg->intake_endpoint);
     zsock_t *calc = svc_socket (svc, ZMQ_PUSH, cfg->calc_endpoint, false);
     char err [256];
     intake_t *intake = partners && calc ? intake_new (svc_db (svc), cfg, calc, err, sizeof err) : NULL;
