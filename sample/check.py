@@ -14,9 +14,13 @@ services/intake/intake_validate.c (and a few of the sample's own):
   the synthetic feeds, "seed NNN line L ..." elsewhere, and (with the seeds
   at hand) the figure is printed on the line the note cites.
 
-Usage: python3 sample/check.py [--pending] [--seeds DIR]
-  --pending   also check sample/pending/ (expected to fail on kind)
-Exit status 0 when every checked feed is clean.
+It also lists the data-quality warnings intake will put in the receipts
+(percent_over_100, same_as_other_element; intake_warn_rows), and checks
+them and every file's partner, batch key and row count against
+sample/expected.json.
+
+Usage: python3 sample/check.py [--seeds DIR]
+Exit status 0 when every feed is clean and agrees with expected.json.
 """
 import glob
 import json
@@ -111,6 +115,27 @@ class Seeds:
     def has(self, seed, line, value):
         text = self.lines[seed][line - 1].replace("**", "")
         return any(re.search(r"(?<![\d.,])" + re.escape(f) + r"(?![\d])", text) for f in printed_forms(value))
+
+
+def warnings_of(rows, des):
+    """Row number (1-based) -> the warning intake gives it (intake_warn_rows)."""
+    out, seen = {}, {}
+    for n, o in enumerate(rows, 1):
+        de = des.get(o.get("data_element"))
+        if not de or not isinstance(o.get("value"), (int, float)):
+            continue
+        unit = de.get("value_unit") or ""
+        if unit.startswith("percent") and unit != "percent" and o["value"] > 100:
+            out[n] = "percent_over_100"
+        if o["value"] == 0:
+            continue
+        k = (o["org_unit"], o["period"], float(o["value"]))
+        if k not in seen:
+            seen[k] = n
+        elif (rows[seen[k] - 1]["data_element"] != o["data_element"]
+              and rows[seen[k] - 1].get("breakdown", "total") == o.get("breakdown", "total")):
+            out[n] = "same_as_other_element"
+    return out
 
 
 def check_file(path, ref, seeds, keys_seen, problems):
@@ -214,7 +239,11 @@ def check_file(path, ref, seeds, keys_seen, problems):
             bad += 1
             for e in errs:
                 problems.append("%s row %d (%s %s %s): %s" % (name, n, o.get("data_element"), org, o.get("period"), e))
-    return len(rows), bad, partner_code, doc["batch_key"]
+    warns = warnings_of(rows, des)
+    for n, code in sorted(warns.items()):
+        if "anomaly" not in rows[n - 1].get("note", ""):
+            problems.append("%s row %d: intake will warn %s, but the note names no anomaly" % (name, n, code))
+    return len(rows), bad, partner_code, doc["batch_key"], warns
 
 
 def main():
@@ -229,23 +258,48 @@ def main():
                 break
     seeds = Seeds(seeds_dir) if seeds_dir else None
     ref = load_ref()
-    dirs = [("feeds", True)] + ([("pending", False)] if "--pending" in args else [])
+    expected = json.load(open(os.path.join(HERE, "expected.json"), encoding="utf-8"))
+    want_files = dict(expected["files"])
+    want_warnings = {(w["file"], w["data_element"], w["org_unit"], w["period"], w["breakdown"]): w["receipt_warning"]
+                     for w in expected["data_quality_warnings"] if w.get("receipt_warning")}
     ok = True
     total = 0
-    for d, must_pass in dirs:
-        keys = {}
-        for path in sorted(glob.glob(os.path.join(HERE, d, "*.json"))):
-            problems = []
-            rows, bad, partner, key = check_file(path, ref, seeds, keys, problems)
-            total += rows if must_pass else 0
-            print("%-48s %-13s %6d rows  %s" % (d + "/" + os.path.basename(path), partner, rows,
-                                               "ok" if not problems else "%d bad rows" % bad))
-            for p in problems[:20]:
-                print("    " + p)
-            if len(problems) > 20:
-                print("    ... %d more" % (len(problems) - 20))
-            if problems and must_pass:
-                ok = False
+    keys = {}
+    for path in sorted(glob.glob(os.path.join(HERE, "feeds", "*.json"))):
+        problems = []
+        name = "feeds/" + os.path.basename(path)
+        rows, bad, partner, key, warns = check_file(path, ref, seeds, keys, problems)
+        total += rows
+        want = want_files.pop(name, None)
+        if not want:
+            problems.append("%s is not listed in expected.json (run published.py)" % name)
+        elif (want["partner"], want["batch_key"], want["rows"], want["receipt_warnings"]) != (partner, key, rows, len(warns)):
+            problems.append("%s: partner %s, batch key %s, %d rows, %d warnings; expected.json says %s, %s, %d, %d"
+                            % (name, partner, key, rows, len(warns), want["partner"], want["batch_key"], want["rows"],
+                               want["receipt_warnings"]))
+        doc = json.load(open(path, encoding="utf-8"))["observations"]
+        for n, code in sorted(warns.items()):
+            o = doc[n - 1]
+            k = (name, o["data_element"], o["org_unit"], o["period"], o.get("breakdown", "total"))
+            if want_warnings.pop(k, None) != code:
+                problems.append("%s row %d: intake will warn %s; not in expected.json's data_quality_warnings"
+                                % (name, n, code))
+        print("%-58s %-13s %6d rows  %s%s" % (name, partner, rows, "ok" if not problems else "%d problems" % len(problems),
+                                             "".join("; row %d warns %s" % w for w in sorted(warns.items()))))
+        for p in problems[:20]:
+            print("    " + p)
+        if len(problems) > 20:
+            print("    ... %d more" % (len(problems) - 20))
+        ok = ok and not problems
+    for name in want_files:
+        print("expected.json lists %s, which is not in feeds/" % name)
+        ok = False
+    for k, code in want_warnings.items():
+        print("expected.json expects %s on %s, which intake will not give" % (code, k))
+        ok = False
+    if os.path.isdir(os.path.join(HERE, "pending")):
+        print("sample/pending/ is no longer used: its rows are in feeds/ (see README.md)")
+        ok = False
     print("total rows in feeds/: %d%s" % (total, "" if seeds else " (seed lines not checked: no seeds folder)"))
     sys.exit(0 if ok else 1)
 

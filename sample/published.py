@@ -3,13 +3,15 @@
 from the five seed documents (shared/seeds), each row citing its seed line.
 
 Writes
-  sample/feeds/<partner>-<topic>.json    figures the catalogue accepts as they are
-  sample/pending/<partner>-<topic>.json  figures the seed prints only as a
-                                         percentage (or rate) for an element the
-                                         catalogue holds as a fraction, and
-                                         comparators whose period type the element
-                                         does not take: held back until the
-                                         catalogue changes (see README.md)
+  sample/feeds/<partner>-<topic>.json    figures as the seed prints them
+  sample/feeds/<partner>-<topic>-published-values.json
+                                         figures the seed prints only as a
+                                         percentage (or rate), without counts:
+                                         elements of kind "value" whose indicator
+                                         has calculation "published"
+  sample/feeds/ohid-kpi-benchmarks.json  the annual England comparators printed
+                                         beside three quarterly KPIs (elements
+                                         pi-NNNN-england-benchmark)
   sample/expected.json                   what the end-to-end test should find
 
 Run sample/generate.py first (expected.json quotes its place aggregates).
@@ -32,7 +34,7 @@ import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FEEDS = os.path.join(HERE, "feeds")
-PENDING = os.path.join(HERE, "pending")
+CATALOGUE = os.path.join(os.path.dirname(HERE), "db", "reference", "indicators.json")
 
 
 def ob(de, org, period, value=None, num=None, den=None, status=None, snapshot=None,
@@ -63,21 +65,24 @@ def ob(de, org, period, value=None, num=None, den=None, status=None, snapshot=No
 COLS = ["FY2024-25", "FY2023-24", "FY2022-23"]
 
 # (line, data element, target text or None, (2024/25, 2023/24, 2022/23) as
-# printed; "" = blank cell), how the sample carries it.
+# printed; "" = blank cell), how the sample carries it: "feed" (as printed),
+# "published" (a percentage or rate without counts, in the partner's
+# *-published-values.json), "synthetic" (practice-level fractions, see
+# generate.py) or "footnote".
 PROGRESS = [
     (295, "bcf-falls-65plus", None, ("1,318", "1,360", ""), "feed"),
-    (296, "bcf-res-admissions-65plus", None, ("2,114", "2,302", "2,112"), "pending"),
-    (297, "bcf-discharge-usual-residence", None, ("94.4%", "93.5%", "93.1%"), "pending"),
+    (296, "bcf-res-admissions-65plus", None, ("2,114", "2,302", "2,112"), "published"),
+    (297, "bcf-discharge-usual-residence", None, ("94.4%", "93.5%", "93.1%"), "published"),
     (298, "cancer-early-stage", None, ("", "", ""), "footnote"),
     (299, "screening-breast-coverage", None, ("", "70.9%", "67.9%"), "feed"),
     (300, "clinical-hub-referrals", None, ("34,779", "24,057", ""), "feed"),
     (301, "htn-treated-to-target", None, ("82.7%", "78.6%", ""), "synthetic"),
     (302, "children-missing-education", None, ("145", "282", "265"), "feed"),
     (303, "nel-admissions-65plus", None, ("16,948", "15,538", "14,924"), "feed"),
-    (304, "bf-6-8wk-any", None, ("61.2%", "53.8%", "50.6%"), "pending"),
-    (305, "bf-6-8wk-total", None, ("34.0%", "32.8%", "30.6%"), "pending"),
-    (306, "bf-6-8wk-partial", None, ("27.0%", "20.9%", "20.0%"), "pending"),
-    (307, "bf-6-8wk-none", None, ("39.0%", "46.2%", "49.5%"), "pending"),
+    (304, "bf-6-8wk-any", None, ("61.2%", "53.8%", "50.6%"), "published"),
+    (305, "bf-6-8wk-total", None, ("34.0%", "32.8%", "30.6%"), "published"),
+    (306, "bf-6-8wk-partial", None, ("27.0%", "20.9%", "20.0%"), "published"),
+    (307, "bf-6-8wk-none", None, ("39.0%", "46.2%", "49.5%"), "published"),
     (308, "vacc-dtap-ipv-hib-hepb-12m", "95%", ("93.8%", "93.1%", "94.7%"), "synthetic"),
     (309, "vacc-pcv1-12m", "95%", ("95%", "94.9%", "95.8%"), "synthetic"),
     (310, "vacc-rotarix-12m", "95%", ("91.9%", "90.7%", "91.9%"), "synthetic"),
@@ -92,7 +97,7 @@ PROGRESS = [
     (319, "vacc-mmr2-5y", "95%", ("88.7%", "88.8%", "90.8%"), "synthetic"),
     (320, "vacc-dtap-ipv-5y", "95%", ("87.5%", "88.1%", "90.1%"), "synthetic"),
     (321, "vacc-hib-menc-5y", "95%", ("93.4%", "93.9%", "95.2%"), "synthetic"),
-    (322, "virtual-ward-occupancy", None, ("113.8%", "", ""), "pending"),
+    (322, "virtual-ward-occupancy", None, ("113.8%", "", ""), "published"),
     (323, "dqofh-dementia-diagnosis", "43-72%", ("62.2%", "59.8%", ""), "synthetic"),
     (324, "dqofh-diabetes-3-targets", "32-44%", ("45.8%", "41.9%", "32.6%"), "synthetic"),
     (325, "dqofh-ld-health-check", "64-88%", ("92.5%", "90.0%", "83.6%"), "synthetic"),
@@ -120,7 +125,7 @@ def bf_check(period):
 
 def seed000():
     feeds = {"bc-icb": [], "dihc": [], "dmbc-children": [], "ohid": []}
-    pending = {"bc-icb": [], "dmbc-ph": [], "dihc": []}
+    published = {"bc-icb": [], "dmbc-ph": [], "dihc": []}
     partner_of = {"bcf-falls-65plus": "bc-icb", "nel-admissions-65plus": "bc-icb",
                   "clinical-hub-referrals": "dihc", "children-missing-education": "dmbc-children",
                   "screening-breast-coverage": "ohid", "bcf-res-admissions-65plus": "bc-icb",
@@ -160,7 +165,7 @@ def seed000():
             if how == "feed":
                 feeds[partner_of[de]].append(row)
             else:
-                pending[partner_of.get(de, "dmbc-ph")].append(row)
+                published[partner_of.get(de, "dmbc-ph")].append(row)
     # Footnote line 332: breast screening 2024/25 not available; early cancer
     # detection published in arrears, latest 2021 (calendar year) 60.1%.
     feeds["ohid"].append(ob(
@@ -187,7 +192,7 @@ def seed000():
                     "launched October 2024)"),
             ob("interface-inbox-queries", "dudley", "FY2024-25Q4", value=95,
                note="seed 000 line 211: '95 queries in Q4' (2024/25)")]
-    return feeds, pending, dgft
+    return feeds, published, dgft
 
 
 # ------------------------------------------------------------------ seed 001
@@ -277,7 +282,7 @@ def seed001_asc():
         note = "seed 001 line %d (service summary sheet, measure line %d); %s%s" % (line, head, words, extra)
         kw = {"status": "snapshot", "snapshot": period} if status == "snapshot" else {}
         rows.append(ob(de, "dudley", period, value=v, note=note, **kw))
-    pending = [
+    published = [
         ob("asc-ac04-cqc-inadequate", "dudley", "2022-09-30", value=2, status="snapshot", snapshot="2022-09-30",
            note="seed 001 line 3963 (measure line 3958); 'As at' the end of Q2 2022/23 (30 September 2022); only "
                 "the percentage is printed; anomaly: a % measure printed as the bare number '2', read as percent"),
@@ -286,7 +291,7 @@ def seed001_asc():
                 "printed; anomaly: a % measure printed as the bare number '22', read as percent, and its period "
                 "differs from AC04's ('As at')"),
     ]
-    return rows, pending
+    return rows, published
 
 
 # The health inequalities metrics tables: seed 003 Figs 5-7 (lines 338-390)
@@ -429,15 +434,19 @@ def dmbc_children_hwb():
                     "FY2018-19; the FSM-eligible figure is in an image")]
 
 
-def kpi_benchmarks_pending():
+def kpi_benchmarks():
+    """The 'Benchmarking comparator data' cells of the ASC scorecard: annual
+    England figures printed beside quarterly KPIs, sent as the annual
+    elements pi-NNNN-england-benchmark (the scorecard shows them beside the
+    KPI's row; catalogue benchmark_element)."""
     return [
-        ob("pi-2133", "england", "FY2019-20", value=77.3,
+        ob("pi-2133-england-benchmark", "england", "FY2019-20", value=77.3,
            note="seed 001 line 3806: benchmarking comparator '77.3% England 19/20'; an annual figure for a "
                 "quarterly element"),
-        ob("pi-501", "england", "FY2019-20", value=82,
+        ob("pi-501-england-benchmark", "england", "FY2019-20", value=82,
            note="seed 001 line 3808: benchmarking comparator '82% England 19/20'; an annual figure for a "
                 "quarterly element"),
-        ob("pi-2134", "england", "FY2019-20", value=77.3,
+        ob("pi-2134-england-benchmark", "england", "FY2019-20", value=77.3,
            note="seed 001 line 3817: benchmarking comparator '77.3% England 19/20'; anomaly: identical to "
                 "PI 2133's (line 3806), apparently copied from the row above; kept as published"),
     ]
@@ -472,7 +481,14 @@ def batch(key, rows):
     return {"batch_key": key, "observations": rows}
 
 
-def write(path, doc):
+def write(path, doc, indented=False):
+    """One row a line; indented: json.dump with indent 1 and no final
+    newline, the layout the published-values and benchmark files were
+    committed in (kept so that a re-run reproduces them byte for byte)."""
+    if indented:
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(doc, f, indent=1, ensure_ascii=False)
+        return
     with open(path, "w", encoding="utf-8") as f:
         f.write('{"batch_key": %s, "observations": [\n' % json.dumps(doc["batch_key"]))
         rows = doc["observations"]
@@ -482,18 +498,35 @@ def write(path, doc):
         f.write("]}\n")
 
 
+# Files written indented (see write()).
+INDENTED = {"bc-icb-annual-report-2024-25-published-values.json", "dmbc-ph-annual-report-2024-25-published-values.json",
+            "dihc-annual-report-2024-25-published-values.json", "dmbc-asc-qpr-2022-23-q2-published-values.json",
+            "ohid-kpi-benchmarks.json"}
+
+
 def build():
-    f000, p000, dgft000 = seed000()
-    asc, asc_pending = seed001_asc()
-    feeds = {
+    """name -> (partner, batch key, rows) for every file of feeds/ but the
+    synthetic ones (generate.py writes those)."""
+    f000, pv000, dgft000 = seed000()
+    asc, asc_pv = seed001_asc()
+    return {
         "bc-icb-annual-report-2024-25.json": ("bc-icb", "seed000-annual-report-2024-25-bc-icb-v1", f000["bc-icb"]),
+        "bc-icb-annual-report-2024-25-published-values.json": (
+            "bc-icb", "seed000-annual-report-2024-25-bc-icb-published-values-v1", pv000["bc-icb"]),
+        "dmbc-ph-annual-report-2024-25-published-values.json": (
+            "dmbc-ph", "seed000-annual-report-2024-25-dmbc-ph-published-values-v1", pv000["dmbc-ph"]),
         "dihc-annual-report-2024-25.json": ("dihc", "seed000-annual-report-2024-25-dihc-v1", f000["dihc"]),
+        "dihc-annual-report-2024-25-published-values.json": (
+            "dihc", "seed000-annual-report-2024-25-dihc-published-values-v1", pv000["dihc"]),
         "dmbc-children-annual-report-2024-25.json": ("dmbc-children", "seed000-annual-report-2024-25-dmbc-children-v1",
                                                      f000["dmbc-children"]),
         "dgft-annual-report-2024-25.json": ("dgft", "seed000-annual-report-2024-25-dgft-v1", dgft000),
         "ohid-annual-report-2024-25.json": ("ohid", "seed000-annual-report-2024-25-ohid-v1", f000["ohid"]),
         "dmbc-corp-qpr-2022-23-q2.json": ("dmbc-corp", "seed001-qpr-2022-23-q2-dmbc-corp-v1", seed001_kpis()),
         "dmbc-asc-qpr-2022-23-q2.json": ("dmbc-asc", "seed001-qpr-2022-23-q2-dmbc-asc-v1", asc),
+        "dmbc-asc-qpr-2022-23-q2-published-values.json": (
+            "dmbc-asc", "seed001-qpr-2022-23-q2-dmbc-asc-published-values-v1", asc_pv),
+        "ohid-kpi-benchmarks.json": ("ohid", "seed001-qpr-2022-23-q2-benchmarks-ohid-v1", kpi_benchmarks()),
         "ohid-health-inequalities.json": ("ohid", "seed003-health-inequalities-tables-ohid-v1", seed003_hi()),
         "ohid-population-profiles.json": ("ohid", "seed001-seed003-population-profiles-ohid-v1", ohid_profiles()),
         "dmbc-children-hwb-challenges.json": ("dmbc-children", "seed001-hwb-challenges-dmbc-children-v1",
@@ -502,31 +535,57 @@ def build():
         "dihc-primary-care-strategy-2022.json": ("dihc", "seed004-primary-care-strategy-2022-dihc-v1",
                                                  seed004_dihc()),
     }
-    pending = {
-        "bc-icb-annual-report-2024-25.json": ("bc-icb", "seed000-annual-report-2024-25-bc-icb-pending-v1",
-                                              p000["bc-icb"]),
-        "dmbc-ph-annual-report-2024-25.json": ("dmbc-ph", "seed000-annual-report-2024-25-dmbc-ph-pending-v1",
-                                               p000["dmbc-ph"]),
-        "dihc-annual-report-2024-25.json": ("dihc", "seed000-annual-report-2024-25-dihc-pending-v1", p000["dihc"]),
-        "dmbc-asc-qpr-2022-23-q2.json": ("dmbc-asc", "seed001-qpr-2022-23-q2-dmbc-asc-pending-v1", asc_pending),
-        "ohid-kpi-benchmarks.json": ("ohid", "seed001-qpr-2022-23-q2-benchmarks-ohid-pending-v1",
-                                     kpi_benchmarks_pending()),
-    }
-    return feeds, pending
+
+
+def receipt_warnings(rows):
+    """The data-quality warnings intake puts in a batch's receipt
+    (services/intake/intake_validate.c, intake_warn_rows): row index ->
+    code.  percent_over_100: a value above 100 for an element whose
+    value_unit is a percentage that may exceed 100 (percent_occupancy);
+    same_as_other_element: a non-zero value equal to an earlier row's of
+    another element for the same org unit, period and breakdown."""
+    cat = json.load(open(CATALOGUE, encoding="utf-8"))
+    unit = {d["code"]: d.get("value_unit") or "" for d in cat["data_elements"]}
+    out, seen = {}, {}
+    for i, r in enumerate(rows):
+        if "value" not in r:
+            continue
+        u = unit.get(r["data_element"], "")
+        if u.startswith("percent") and u != "percent" and r["value"] > 100:
+            out[i] = "percent_over_100"
+        if r["value"] == 0:
+            continue
+        k = (r["org_unit"], r["period"], float(r["value"]))
+        if k not in seen:
+            seen[k] = i
+        elif (rows[seen[k]]["data_element"] != r["data_element"]
+              and rows[seen[k]].get("breakdown", "total") == r.get("breakdown", "total")):
+            out[i] = "same_as_other_element"
+    return out
 
 
 # ------------------------------------------------------------ expected.json
 
-def expected(feeds, pending):
+def _footnote(r):
+    """The progress table's footnote for a row (export_progress)."""
+    status = r.get("status")
+    if status == "snapshot":
+        return "snapshot " + r["snapshot_date"]
+    if status == "not_available":
+        return "not available: " + r["note"]
+    if status == "provisional":
+        return "provisional"
+    return None
+
+
+def expected(feeds):
     syn = json.load(open(os.path.join(HERE, "synthetic-summary.json"), encoding="utf-8"))
     twin_of = {v["yearly_element"]: (k, v) for k, v in syn["series"].items() if v["yearly_element"]}
-    loc = {}
+    loc, row_of = {}, {}
     for name, (partner, key, rows) in feeds.items():
         for r in rows:
-            loc[(r["data_element"], r["org_unit"], r["period"], r.get("breakdown"))] = "feeds/" + name
-    for name, (partner, key, rows) in pending.items():
-        for r in rows:
-            loc[(r["data_element"], r["org_unit"], r["period"], r.get("breakdown"))] = "pending/" + name
+            k = (r["data_element"], r["org_unit"], r["period"], r.get("breakdown"))
+            loc[k], row_of[k] = "feeds/" + name, r
 
     progress = []
     for line, de, target, cells, how in PROGRESS:
@@ -542,6 +601,7 @@ def expected(feeds, pending):
                 row["carried"] = "blank in the seed"
                 if de == "screening-breast-coverage" and period == "FY2024-25":
                     row["carried"] = "status not_available (footnote line 332), feeds/ohid-annual-report-2024-25.json"
+                    row["footnote"] = _footnote(row_of[(de, "dudley", period, None)])
                 if de == "cancer-early-stage":
                     row["carried"] = ("blank; footnote line 332 gives 2021 (calendar year) 60.1%, sent as period "
                                       "2021 with 2022-2024 not_available, feeds/ohid-annual-report-2024-25.json")
@@ -565,8 +625,11 @@ def expected(feeds, pending):
                                                             and _fy_of_day(k[2]) == period)):
                         key = k
                 row["carried"] = loc.get(key, "?") + (" (period %s)" % key[2] if key and key[2] != period else "")
-                if loc.get(key, "").startswith("pending/"):
-                    row["carried"] += " - held back: the catalogue holds the element as a fraction"
+                if how == "published":
+                    row["carried"] += (" - a published value: the seed prints only the figure, so the element is of "
+                                       "kind value and the indicator's calculation is published")
+                if key and _footnote(row_of[key]):
+                    row["footnote"] = _footnote(row_of[key])
             progress.append(row)
 
     hi = []
@@ -577,26 +640,29 @@ def expected(feeds, pending):
                    "same_row_seed_001": copies})
 
     warnings = []
-    files = [("feeds/" + n, rows) for n, (_, _, rows) in feeds.items()] + \
-        [("pending/" + n, rows) for n, (_, _, rows) in pending.items()]
-    for where, rows in files:
-        for r in rows:
+    for n, (_, _, rows) in feeds.items():
+        codes = receipt_warnings(rows)
+        for i, r in enumerate(rows):
             if "anomaly" in r["note"] or r.get("status") == "provisional":
                 warnings.append({"data_element": r["data_element"], "org_unit": r["org_unit"], "period": r["period"],
-                                 "breakdown": r.get("breakdown", "total"), "file": where,
+                                 "breakdown": r.get("breakdown", "total"), "file": "feeds/" + n,
                                  "seed_line": r["note"].split(" (")[0].split(":")[0].split(";")[0],
                                  "issue": r["note"][r["note"].find("anomaly"):] if "anomaly" in r["note"]
-                                 else "provisional: " + r["note"].split("; ", 1)[1]})
+                                 else "provisional: " + r["note"].split("; ", 1)[1],
+                                 "value": r.get("value"), "receipt_warning": codes.get(i)})
+            elif i in codes:
+                raise SystemExit("%s row %d: intake warns %s but the note names no anomaly" % (n, i + 1, codes[i]))
 
     def count(d):
-        return {("feeds/" if d is feeds else "pending/") + n: {"partner": p, "batch_key": k, "rows": len(rows),
-                                                               "accepted": len(rows) if d is feeds else None}
+        return {"feeds/" + n: {"partner": p, "batch_key": k, "rows": len(rows), "accepted": len(rows),
+                               "receipt_warnings": len(receipt_warnings(rows))}
                 for n, (p, k, rows) in d.items()}
     synthetic_files = {}
     for n, p in [("gp-practices-synthetic.json", "gp-practices"), ("dihc-synthetic.json", "dihc")]:
         doc = json.load(open(os.path.join(FEEDS, n), encoding="utf-8"))
         synthetic_files["feeds/" + n] = {"partner": p, "batch_key": doc["batch_key"],
-                                         "rows": len(doc["observations"]), "accepted": len(doc["observations"])}
+                                         "rows": len(doc["observations"]), "accepted": len(doc["observations"]),
+                                         "receipt_warnings": 0}
 
     imd = {}
     for n in ("gp-practices-synthetic.json", "dihc-synthetic.json"):
@@ -612,7 +678,6 @@ def expected(feeds, pending):
                    "README.md). Written by sample/published.py; seed lines are 1-based lines of shared/seeds/"
                    "NNN_*.txt. Values are as published (no rounding or correction)."),
         "files": dict(count(feeds), **synthetic_files),
-        "held_back": count(pending),
         "corporate_kpi_scorecard_q2_2022_23": {
             "reference": "tests/data/seed001_corporate_kpis.json",
             "what": ("the eight corporate KPIs' values for FY2021-22Q2, FY2022-23Q1 and FY2022-23Q2, targets, "
@@ -624,6 +689,10 @@ def expected(feeds, pending):
             "pi_2257_history": {"FY2021-22Q1": 1236000, "FY2021-22Q2": 410400, "FY2021-22Q3": 414000,
                                 "FY2021-22Q4": 518000, "FY2022-23Q1": 135000, "FY2022-23Q2": 6000,
                                 "line": 4211},
+            "england_benchmarks": {r["data_element"][:-len("-england-benchmark")]: {
+                "data_element": r["data_element"], "period": r["period"], "value": r["value"],
+                "printed": "%s%% England 19/20" % r["value"], "line": int(r["note"].split()[3].rstrip(":")),
+                "file": "feeds/ohid-kpi-benchmarks.json"} for r in kpi_benchmarks()},
         },
         "progress_table_seed000": progress,
         "health_inequalities": hi,
@@ -707,17 +776,13 @@ NOT_SENT = [
 
 
 def main():
-    feeds, pending = build()
+    feeds = build()
     os.makedirs(FEEDS, exist_ok=True)
-    os.makedirs(PENDING, exist_ok=True)
     for name, (partner, key, rows) in feeds.items():
-        write(os.path.join(FEEDS, name), batch(key, rows))
+        write(os.path.join(FEEDS, name), batch(key, rows), indented=name in INDENTED)
         print("feeds/%s (%s): %d rows" % (name, partner, len(rows)))
-    for name, (partner, key, rows) in pending.items():
-        write(os.path.join(PENDING, name), batch(key, rows))
-        print("pending/%s (%s): %d rows" % (name, partner, len(rows)))
     with open(os.path.join(HERE, "expected.json"), "w", encoding="utf-8") as f:
-        json.dump(expected(feeds, pending), f, indent=1, ensure_ascii=False)
+        json.dump(expected(feeds), f, indent=1, ensure_ascii=False)
         f.write("\n")
 
 

@@ -278,31 +278,42 @@ export_progress (db_t *db, const export_params_t *p, int *status, char *err, siz
             period_parse ("FY2024-25", &last, NULL, 0);
         PQclear (r);
     }
-    char years [3][PERIOD_CODE_MAX];
+    char years [3][PERIOD_CODE_MAX], bounds [3][2][16];
     period_t y = last;
     for (int k = 2; k >= 0; k--) {
         period_format (&y, years [k], sizeof years [k]);
+        period_iso (y.start, bounds [k][0], sizeof bounds [k][0]);
+        period_iso (y.end, bounds [k][1], sizeof bounds [k][1]);
         period_previous (&y, &y);
     }
     char start [16];
     period_iso (last.start, start, sizeof start);
-    const char *q [7] = { org, years [0], years [1], years [2], start, p->owner, p->domain };
+    //  Yearly indicators by their year; a snapshot indicator (children
+    //  missing education, virtual ward occupancy) by its latest snapshot
+    //  within each year, footnoted with the snapshot date.
+    const char *q [13] = { org, years [0], years [1], years [2], start, p->owner, p->domain,
+                           bounds [0][0], bounds [0][1], bounds [1][0], bounds [1][1], bounds [2][0], bounds [2][1] };
     PGresult *r = db_exec (db,
         "select i.domain, i.code, i.name, i.unit, t.kind, t.value, t.lower, t.upper, t.text, y.n, y.period,"
         " v.value, coalesce (v.status, case when t.kind is null then 'no_target' else 'missing' end),"
         " o.status, o.snapshot_date, o.note"
         " from indicators i"
-        " cross join (values (0, $2), (1, $3), (2, $4)) as y (n, period)"
-        " left join indicator_values v on v.indicator = i.code and v.org_unit = $1 and v.period = y.period"
-        "   and v.breakdown = 'total'"
+        " cross join (values (0, $2, $8::date, $9::date), (1, $3, $10::date, $11::date), (2, $4, $12::date, $13::date))"
+        "   as y (n, period, ys, ye)"
+        " left join lateral (select * from indicator_values v where v.indicator = i.code and v.org_unit = $1"
+        "   and v.breakdown = 'total' and (v.period = y.period or (i.frequency = 'snapshot'"
+        "   and v.period_type = 'snapshot' and v.period_end between y.ys and y.ye))"
+        "   order by v.period_end desc limit 1) v on true"
         " left join observations o on o.current and o.data_element = i.data_element and o.org_unit = $1"
-        "   and o.period = y.period and o.breakdown = 'total'"
+        "   and o.period = coalesce (v.period, y.period) and o.breakdown = 'total'"
         " left join lateral (select * from indicator_targets t where t.indicator = i.code and t.from_date <= $5::date"
         "   order by t.from_date desc limit 1) t on true"
-        " where i.frequency = 'year' and ($6::text is null or i.owner = $6) and ($7::text is null or i.domain = $7)"
+        " where i.frequency in ('year', 'snapshot') and ($6::text is null or i.owner = $6)"
+        " and ($7::text is null or i.domain = $7)"
         " and exists (select 1 from indicator_values x where x.indicator = i.code and x.org_unit = $1"
-        "   and x.breakdown = 'total' and x.period in ($2, $3, $4))"
-        " order by i.domain, i.code, y.n", 7, q, DB_TUPLES, err, errlen);
+        "   and x.breakdown = 'total' and (x.period in ($2, $3, $4) or (i.frequency = 'snapshot'"
+        "   and x.period_type = 'snapshot' and x.period_end between $8::date and $13::date)))"
+        " order by i.domain, i.code, y.n", 13, q, DB_TUPLES, err, errlen);
     if (!r) {
         *status = 500;
         free (org_name);
