@@ -12,6 +12,11 @@ typedef struct {
     const char *help;   //  one line of usage
 } cli_command_t;
 
+//  Connects to the configured database for subcommand who (the embedded
+//  one when CAREWATCH_DATABASE_URL is unset).  Returns the connection, or
+//  NULL after printing why.  timeout_ms: the statement timeout.
+struct _db_t *cli_db (const char *who, int timeout_ms);
+
 int cli_migrate (int argc, char **argv);
 int cli_ping (int argc, char **argv);
 int cli_config (int argc, char **argv);

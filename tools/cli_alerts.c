@@ -15,23 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static db_t *
-s_db (const char *who)
-{
-    config_t cfg;
-    char err [1024], url [1024];
-    log_init (who, "warn");
-    if (config_load (&cfg, err, sizeof err) || db_resolve_url (cfg.database_url, url, sizeof url, err, sizeof err)) {
-        fprintf (stderr, "carewatch %s: %s\n", who, err);
-        return NULL;
-    }
-    db_t *db = db_new (url, who, cfg.db_timeout_ms);
-    if (db_connect (db, 10000, err, sizeof err)) {
-        fprintf (stderr, "carewatch %s: %s\n", who, err);
-        db_destroy (&db);
-    }
-    return db;
-}
 
 //  Prints a query's rows as tab-separated lines under a header.
 static int
@@ -91,7 +74,7 @@ cli_subscribe (int argc, char **argv)
         return 2;
     }
     json_decref (f);
-    db_t *db = s_db ("subscribe");
+    db_t *db = cli_db ("subscribe", 0);
     if (!db)
         return 1;
     const char *p [6] = { subscriber, filter, channel, url, secret, partner };
@@ -104,7 +87,7 @@ cli_subscribe (int argc, char **argv)
 int
 cli_subscriptions (int argc, char **argv)
 {
-    db_t *db = s_db ("subscriptions");
+    db_t *db = cli_db ("subscriptions", 0);
     if (!db)
         return 1;
     //  Secrets are never shown.
@@ -123,7 +106,7 @@ cli_unsubscribe (int argc, char **argv)
         fprintf (stderr, "usage: carewatch unsubscribe ID\n");
         return 2;
     }
-    db_t *db = s_db ("unsubscribe");
+    db_t *db = cli_db ("unsubscribe", 0);
     if (!db)
         return 1;
     const char *p [1] = { argv [1] };
@@ -145,7 +128,7 @@ int
 cli_alerts (int argc, char **argv)
 {
     const char *state = argc > 1 && strcmp (argv [1], "--all") == 0 ? NULL : "firing";
-    db_t *db = s_db ("alerts");
+    db_t *db = cli_db ("alerts", 0);
     if (!db)
         return 1;
     const char *p [1] = { state };
@@ -165,7 +148,7 @@ cli_silence (int argc, char **argv)
                          "  UNTIL is a timestamp or an interval ('2 days')\n");
         return 2;
     }
-    db_t *db = s_db ("silence");
+    db_t *db = cli_db ("silence", 0);
     if (!db)
         return 1;
     const char *p [4] = { argv [1], argv [2], argv [3], argv [4] };
@@ -321,7 +304,7 @@ cli_receive (int argc, char **argv)
 int
 cli_status (int argc, char **argv)
 {
-    db_t *db = s_db ("status");
+    db_t *db = cli_db ("status", 0);
     if (!db)
         return 1;
     char err [512];

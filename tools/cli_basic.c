@@ -16,22 +16,33 @@ cli_config (int argc, char **argv)
     return 0;
 }
 
-int
-cli_migrate (int argc, char **argv)
+db_t *
+cli_db (const char *who, int timeout_ms)
 {
     config_t cfg;
     char err [1024], url [1024];
-    log_init ("migrate", "warn");
-    if (config_load (&cfg, err, sizeof err)
-    ||  db_resolve_url (cfg.database_url, url, sizeof url, err, sizeof err)) {
-        fprintf (stderr, "carewatch migrate: %s\n", err);
-        return 1;
+    log_init (who, "warn");
+    if (config_load (&cfg, err, sizeof err) || db_resolve_url (cfg.database_url, url, sizeof url, err, sizeof err)) {
+        fprintf (stderr, "carewatch %s: %s\n", who, err);
+        return NULL;
     }
-    db_t *db = db_new (url, "migrate", cfg.db_timeout_ms);
+    db_t *db = db_new (url, who, timeout_ms ? timeout_ms : cfg.db_timeout_ms);
+    if (db_connect (db, 30000, err, sizeof err)) {
+        fprintf (stderr, "carewatch %s: %s\n", who, err);
+        db_destroy (&db);
+    }
+    return db;
+}
+
+int
+cli_migrate (int argc, char **argv)
+{
+    char err [1024];
+    db_t *db = cli_db ("migrate", 0);
+    if (!db)
+        return 1;
     migrate_report_t report;
-    int rc = db_connect (db, 30000, err, sizeof err);
-    if (rc == 0)
-        rc = migrate_run (db, &report, err, sizeof err);
+    int rc = migrate_run (db, &report, err, sizeof err);
     db_destroy (&db);
     if (rc) {
         fprintf (stderr, "carewatch migrate: %s\n", err);

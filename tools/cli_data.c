@@ -138,18 +138,13 @@ cli_push (int argc, char **argv)
 int
 cli_recompute (int argc, char **argv)
 {
-    config_t cfg;
-    char err [1024], url [1024];
-    log_init ("recompute", "warn");
-    if (config_load (&cfg, err, sizeof err)
-    ||  db_resolve_url (cfg.database_url, url, sizeof url, err, sizeof err)) {
-        fprintf (stderr, "carewatch recompute: %s\n", err);
+    char err [1024];
+    db_t *db = cli_db ("recompute", 3600000);
+    if (!db)
         return 1;
-    }
-    db_t *db = db_new (url, "recompute", 3600000);
     calc_t *calc = NULL;
     int rc = 1;
-    if (db_connect (db, 30000, err, sizeof err) == 0 && (calc = calc_new (db, NULL, err, sizeof err))) {
+    if ((calc = calc_new (db, NULL, err, sizeof err))) {
         size_t computed = 0;
         long changed = calc_recompute_all (calc, &computed);
         if (changed >= 0) {

@@ -11,23 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static db_t *
-s_db (void)
-{
-    config_t cfg;
-    char err [1024], url [1024];
-    log_init ("key", "warn");
-    if (config_load (&cfg, err, sizeof err) || db_resolve_url (cfg.database_url, url, sizeof url, err, sizeof err)) {
-        fprintf (stderr, "carewatch key: %s\n", err);
-        return NULL;
-    }
-    db_t *db = db_new (url, "key", cfg.db_timeout_ms);
-    if (db_connect (db, 10000, err, sizeof err)) {
-        fprintf (stderr, "carewatch key: %s\n", err);
-        db_destroy (&db);
-    }
-    return db;
-}
 
 static int
 s_create (int argc, char **argv)
@@ -52,7 +35,7 @@ s_create (int argc, char **argv)
                          " [--partner CODE (partner keys only)] [--label WHO]\n");
         return 2;
     }
-    db_t *db = s_db ();
+    db_t *db = cli_db ("key", 0);
     if (!db)
         return 1;
     char key [APIKEY_LEN + 1], err [512];
@@ -75,7 +58,7 @@ cli_key (int argc, char **argv)
     if (argc >= 2 && strcmp (argv [1], "create") == 0)
         return s_create (argc - 1, argv + 1);
     if (argc == 3 && strcmp (argv [1], "revoke") == 0) {
-        db_t *db = s_db ();
+        db_t *db = cli_db ("key", 0);
         if (!db)
             return 1;
         char err [256];
@@ -90,7 +73,7 @@ cli_key (int argc, char **argv)
         return rc == 1 ? 0 : 1;
     }
     if (argc == 2 && strcmp (argv [1], "list") == 0) {
-        db_t *db = s_db ();
+        db_t *db = cli_db ("key", 0);
         if (!db)
             return 1;
         char err [256];
@@ -128,7 +111,7 @@ cli_link (int argc, char **argv)
         fprintf (stderr, "carewatch link: %s\n", err);
         return 1;
     }
-    db_t *db = s_db ();
+    db_t *db = cli_db ("key", 0);
     if (!db)
         return 1;
     int rc = signlink_secret (db, secret, err, sizeof err);

@@ -1,5 +1,6 @@
 /*  alert_engine: rules -> alert state -> transitions -> outbox.  */
 #include "alert_engine.h"
+#include "orgtree.h"
 #include "log.h"
 #include "period.h"
 
@@ -16,16 +17,11 @@ typedef struct {
     char *partner;              //  owning partner or NULL
 } s_sub_t;
 
-typedef struct {
-    char *parent;
-    char *level;
-} s_org_t;
-
 struct _alert_engine_t {
     db_t *db;                   //  borrowed
     zsock_t *stream;            //  PUB, borrowed
     config_t cfg;               //  settings (links)
-    zhashx_t *orgs;             //  code -> s_org_t
+    orgtree_t *orgs;            //  the org tree
     char severity [ALERT_RULE_COUNT][16];   //  per rule
     int worsening_periods;      //  deteriorating: N periods
     s_sub_t *subs;              //  active subscriptions for this pass
@@ -35,33 +31,12 @@ struct _alert_engine_t {
     size_t nsilences;
 };
 
-static void
-s_org_free (void **item)
-{
-    s_org_t *o = *item;
-    if (o) {
-        free (o->parent);
-        free (o->level);
-        free (o);
-    }
-    *item = NULL;
-}
-
 static int
 s_load (alert_engine_t *self, char *err, size_t errlen)
 {
-    PGresult *r = db_exec (self->db, "select code, parent, level from org_units", 0, NULL, DB_TUPLES, err, errlen);
-    if (!r)
+    if (orgtree_load (self->orgs, self->db, err, errlen))
         return -1;
-    zhashx_purge (self->orgs);
-    for (int i = 0; i < PQntuples (r); i++) {
-        s_org_t *o = calloc (1, sizeof *o);
-        o->parent = PQgetisnull (r, i, 1) ? NULL : strdup (PQgetvalue (r, i, 1));
-        o->level = strdup (PQgetvalue (r, i, 2));
-        zhashx_update (self->orgs, PQgetvalue (r, i, 0), o);
-    }
-    PQclear (r);
-    r = db_exec (self->db, "select code, severity, coalesce ((params ->> 'worsening_periods')::int, 3)"
+    PGresult *r = db_exec (self->db, "select code, severity, coalesce ((params ->> 'worsening_periods')::int, 3)"
                            " from alert_rules", 0, NULL, DB_TUPLES, err, errlen);
     if (!r)
         return -1;
@@ -86,8 +61,7 @@ alert_engine_new (db_t *db, const config_t *cfg, zsock_t *stream, char *err, siz
     self->db = db;
     self->stream = stream;
     self->cfg = *cfg;
-    self->orgs = zhashx_new ();
-    zhashx_set_destructor (self->orgs, s_org_free);
+    self->orgs = orgtree_new ();
     self->published = zlist_new ();
     zlist_autofree (self->published);
     if (s_load (self, err, errlen)) {
@@ -127,7 +101,7 @@ alert_engine_destroy (alert_engine_t **self_p)
     alert_engine_t *self = *self_p;
     s_subs_clear (self);
     s_silences_clear (self);
-    zhashx_destroy (&self->orgs);
+    orgtree_destroy (&self->orgs);
     zlist_destroy (&self->published);
     free (self);
     *self_p = NULL;
@@ -236,12 +210,7 @@ s_transition (alert_engine_t *self, alert_rule_t rule, alert_action_t action, co
 static void
 s_ancestors (alert_engine_t *self, const char *org, const char **out, size_t *n)
 {
-    *n = 0;
-    s_org_t *o = zhashx_lookup (self->orgs, org);
-    while (o && o->parent && *n < 8) {
-        out [(*n)++] = o->parent;
-        o = zhashx_lookup (self->orgs, o->parent);
-    }
+    *n = orgtree_ancestors (self->orgs, org, out, 8);
 }
 
 //  Builds the payload and evaluates the series rules for one series.
@@ -249,8 +218,8 @@ static int
 s_evaluate_series (alert_engine_t *self, const char *indicator, const char *org, const char *breakdown,
                    char *err, size_t errlen)
 {
-    s_org_t *o = zhashx_lookup (self->orgs, org);
-    if (o && (strcmp (o->level, "england") == 0 || strcmp (o->level, "region") == 0))
+    const char *level = orgtree_level (self->orgs, org);
+    if (level && (strcmp (level, "england") == 0 || strcmp (level, "region") == 0))
         return 0;       //  comparators, not areas the partnership answers for
     const char *p [3] = { indicator, org, breakdown };
     PGresult *r = db_exec (self->db,

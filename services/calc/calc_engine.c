@@ -1,5 +1,6 @@
 /*  calc_engine: observations in, changed indicator values out.  */
 #include "calc_engine.h"
+#include "orgtree.h"
 #include "copybuf.h"
 #include "log.h"
 
@@ -19,15 +20,10 @@ typedef struct {
     period_day_t *rebase;       //  SPC process changes, ascending
 } s_ind_t;
 
-typedef struct {
-    char *level;                //  org level
-    char *parent;               //  parent code or NULL
-} s_org_t;
-
 struct _calc_engine_t {
     db_t *db;                   //  borrowed
     zhashx_t *indicators;       //  code -> s_ind_t
-    zhashx_t *orgs;             //  code -> s_org_t
+    orgtree_t *orgs;            //  the org tree
     calc_changes_t changes;     //  last run's changes
 };
 
@@ -51,18 +47,6 @@ s_ind_free (void **item)
         free (i->targets);
         free (i->rebase);
         free (i);
-    }
-    *item = NULL;
-}
-
-static void
-s_org_free (void **item)
-{
-    s_org_t *o = *item;
-    if (o) {
-        free (o->level);
-        free (o->parent);
-        free (o);
     }
     *item = NULL;
 }
@@ -141,22 +125,14 @@ calc_engine_reload (calc_engine_t *self, char *err, size_t errlen)
         ind->def.rebase = ind->rebase;
     }
 
-    r = db_exec (self->db, "select code, level, parent from org_units", 0, NULL, DB_TUPLES, err, errlen);
-    if (!r) {
+    orgtree_t *orgs = orgtree_new ();
+    if (orgtree_load (orgs, self->db, err, errlen)) {
+        orgtree_destroy (&orgs);
         zhashx_destroy (&inds);
         return -1;
     }
-    zhashx_t *orgs = zhashx_new ();
-    zhashx_set_destructor (orgs, s_org_free);
-    for (int i = 0; i < PQntuples (r); i++) {
-        s_org_t *o = calloc (1, sizeof *o);
-        o->level = strdup (PQgetvalue (r, i, 1));
-        o->parent = PQgetisnull (r, i, 2) ? NULL : strdup (PQgetvalue (r, i, 2));
-        zhashx_update (orgs, PQgetvalue (r, i, 0), o);
-    }
-    PQclear (r);
     zhashx_destroy (&self->indicators);
-    zhashx_destroy (&self->orgs);
+    orgtree_destroy (&self->orgs);
     self->indicators = inds;
     self->orgs = orgs;
     return 0;
@@ -188,7 +164,7 @@ calc_engine_destroy (calc_engine_t **self_p)
         return;
     calc_engine_t *self = *self_p;
     zhashx_destroy (&self->indicators);
-    zhashx_destroy (&self->orgs);
+    orgtree_destroy (&self->orgs);
     calc_changes_clear (&self->changes);
     free (self);
     *self_p = NULL;
@@ -273,17 +249,17 @@ s_aggregate (calc_engine_t *self, const s_ind_t *ind, s_series_t **series, size_
             zhashx_update (own, key, (void *) 1);
         }
     for (size_t i = 0; i < *nseries; i++) {
-        s_org_t *org = zhashx_lookup (self->orgs, (*series) [i].org);
-        if (!org || strcmp (org->level, ind->level) != 0)
+        const char *level = orgtree_level (self->orgs, (*series) [i].org);
+        if (!level || strcmp (level, ind->level) != 0)
             continue;
         for (size_t k = 0; k < (*series) [i].n; k++) {
             const calc_point_in_t *p = &(*series) [i].points [k];
             if (p->not_available)
                 continue;
-            const char *up = org->parent;
+            const char *up = orgtree_parent (self->orgs, (*series) [i].org);
             for (int depth = 0; up && depth < 8; depth++) {
-                s_org_t *a = zhashx_lookup (self->orgs, up);
-                if (!a || (strcmp (a->level, "pcn") && strcmp (a->level, "place")))
+                const char *alevel = orgtree_level (self->orgs, up);
+                if (!alevel || (strcmp (alevel, "pcn") && strcmp (alevel, "place")))
                     break;
                 snprintf (key, sizeof key, "%s\x1f%s", up, period_format (&p->period, code, sizeof code));
                 if (!zhashx_lookup (own, key)) {
@@ -307,7 +283,7 @@ s_aggregate (calc_engine_t *self, const s_ind_t *ind, s_series_t **series, size_
                     sum->den += p->has_den ? p->den : 0;
                     sum->value += p->has_value ? p->value : 0;
                 }
-                up = a->parent;
+                up = orgtree_parent (self->orgs, up);
             }
         }
     }

@@ -1,14 +1,10 @@
 /*  intake_ref: reference data in hash tables.  */
 #include "intake_ref.h"
+#include "orgtree.h"
 
 #include <czmq.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct {
-    char *level;                //  england, region, icb, place, pcn, practice, ward
-    char *parent;               //  parent code or NULL
-} s_org_t;
 
 typedef struct s_scope {
     char *org_unit;             //  the unit the scope names
@@ -25,22 +21,10 @@ typedef struct {
 
 struct _intake_ref_t {
     zhashx_t *elements;         //  code -> de_info_t
-    zhashx_t *orgs;             //  code -> s_org_t
+    orgtree_t *orgs;            //  the org tree
     zhashx_t *breakdowns;       //  code -> (void *) 1
     zhashx_t *partners;         //  code -> s_partner_t
 };
-
-static void
-s_org_free (void **item)
-{
-    s_org_t *o = *item;
-    if (o) {
-        free (o->level);
-        free (o->parent);
-        free (o);
-    }
-    *item = NULL;
-}
 
 static void
 s_partner_free (void **item)
@@ -73,8 +57,7 @@ intake_ref_new (void)
     intake_ref_t *self = calloc (1, sizeof *self);
     self->elements = zhashx_new ();
     zhashx_set_destructor (self->elements, s_free);
-    self->orgs = zhashx_new ();
-    zhashx_set_destructor (self->orgs, s_org_free);
+    self->orgs = orgtree_new ();
     self->breakdowns = zhashx_new ();
     self->partners = zhashx_new ();
     zhashx_set_destructor (self->partners, s_partner_free);
@@ -88,7 +71,7 @@ intake_ref_destroy (intake_ref_t **self_p)
         return;
     intake_ref_t *self = *self_p;
     zhashx_destroy (&self->elements);
-    zhashx_destroy (&self->orgs);
+    orgtree_destroy (&self->orgs);
     zhashx_destroy (&self->breakdowns);
     zhashx_destroy (&self->partners);
     free (self);
@@ -122,10 +105,7 @@ intake_ref_add_data_element (intake_ref_t *self, const char *code, const char *k
 void
 intake_ref_add_org_unit (intake_ref_t *self, const char *code, const char *level, const char *parent)
 {
-    s_org_t *o = calloc (1, sizeof *o);
-    o->level = strdup (level);
-    o->parent = parent && *parent ? strdup (parent) : NULL;
-    zhashx_update (self->orgs, code, o);
+    orgtree_add (self->orgs, code, level, parent);
 }
 
 void
@@ -188,7 +168,7 @@ intake_ref_data_element (const intake_ref_t *self, const char *code)
 bool
 intake_ref_has_org_unit (const intake_ref_t *self, const char *code)
 {
-    return zhashx_lookup (self->orgs, code) != NULL;
+    return orgtree_level (self->orgs, code) != NULL;
 }
 
 bool
@@ -225,25 +205,18 @@ intake_ref_permits (const intake_ref_t *self, const char *partner,
                     const char *data_element, const char *org_unit)
 {
     s_partner_t *p = zhashx_lookup (self->partners, partner);
-    s_org_t *org = zhashx_lookup (self->orgs, org_unit);
-    if (!p || !org)
+    const char *level = orgtree_level (self->orgs, org_unit);
+    if (!p || !level)
         return false;
     if (!p->all_elements && !zhashx_lookup (p->elements, data_element))
         return false;
     for (s_scope_t *s = p->scopes; s; s = s->next) {
-        if (!s_level_ok (s, org->level))
+        if (!s_level_ok (s, level))
             continue;
         if (strcmp (s->org_unit, org_unit) == 0)
             return true;
-        if (!s->descendants)
-            continue;
-        //  Walk up the tree; depth is bounded to survive a cycle in bad data.
-        const s_org_t *o = org;
-        for (int depth = 0; o && o->parent && depth < 16; depth++) {
-            if (strcmp (o->parent, s->org_unit) == 0)
-                return true;
-            o = zhashx_lookup (self->orgs, o->parent);
-        }
+        if (s->descendants && orgtree_within (self->orgs, org_unit, s->org_unit))
+            return true;
     }
     return false;
 }
@@ -260,12 +233,8 @@ intake_ref_load (db_t *db, char *err, size_t errlen)
         intake_ref_add_data_element (self, PQgetvalue (r, i, 0), PQgetvalue (r, i, 1),
                                      PQgetvalue (r, i, 2), PQgetvalue (r, i, 3));
     PQclear (r);
-    r = db_exec (db, "select code, level, coalesce (parent, '') from org_units", 0, NULL, DB_TUPLES, err, errlen);
-    if (!r)
+    if (orgtree_load (self->orgs, db, err, errlen))
         goto fail;
-    for (int i = 0; i < PQntuples (r); i++)
-        intake_ref_add_org_unit (self, PQgetvalue (r, i, 0), PQgetvalue (r, i, 1), PQgetvalue (r, i, 2));
-    PQclear (r);
     r = db_exec (db, "select code from breakdowns", 0, NULL, DB_TUPLES, err, errlen);
     if (!r)
         goto fail;
