@@ -1,12 +1,16 @@
 #!/bin/sh
-# deps.sh: installs the Debian packages carewatch builds and runs with,
-# when they are missing. As root it runs apt-get; otherwise it prints the
+# deps.sh [--test]: installs the Debian packages carewatch builds and runs
+# with (and, with --test, what only the tests need: Chromium for the
+# browser test, clang's runtimes for the fuzzers), when they are missing. As root it runs apt-get; otherwise it prints the
 # command to run and fails.
 set -eu
 pkgs="build-essential cmake pkg-config clang libclang-rt-dev
       libczmq-dev libzmq3-dev libprotobuf-c-dev protobuf-c-compiler
       libjansson-dev libpq-dev libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev
-      postgresql postgresql-client docker-compose curl python3 chromium ${CAREWATCH_EXTRA_PACKAGES:-}"
+      postgresql postgresql-client docker-compose curl python3 ${CAREWATCH_EXTRA_PACKAGES:-}"
+if [ "${1:-}" = "--test" ]; then
+    pkgs="$pkgs chromium"
+fi
 missing=
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
