@@ -13,8 +13,9 @@
 
 typedef struct {
     config_t cfg;               //  settings
-    db_t *db;                   //  one connection, shared under the lock
-    pthread_mutex_t lock;       //  guards db
+    char db_url [1024];         //  resolved database URL
+    pthread_key_t db_key;       //  each HTTP worker thread's own connection
+    pthread_mutex_t lock;       //  guards the latency sums
     int zmq_timeout_ms;         //  how long to wait for intake/export
     char link_secret [65];      //  signs read-only report links
     //  Counters for /metrics (updated atomically).
@@ -40,6 +41,10 @@ typedef struct {
     const char *content_type;   //  of the response
 } gw_req_t;
 
+//  The calling thread's database connection (made on first use; the
+//  HTTP server runs a pool of threads, each with its own).
+db_t *gateway_db (gateway_t *gw);
+
 //  Routes a request: authenticates, dispatches, fills the response.
 void gateway_route (gw_req_t *req);
 
@@ -54,9 +59,11 @@ void gateway_json (gw_req_t *req, unsigned int status, json_t *doc);
 //  A query-string argument, or NULL.
 const char *gateway_arg (gw_req_t *req, const char *name);
 
-//  Sends request to a service over a fresh DEALER socket and waits for the
-//  reply.  Returns 0 with *reply filled (msg_clear it), or -1 on timeout.
-int gateway_call (gateway_t *gw, const char *endpoint, const ProtobufCMessage *request, msg_t *reply);
+//  Sends request to a service over a fresh DEALER socket and waits up to
+//  timeout_ms (0: the configured gateway timeout) for the reply.  Returns
+//  0 with *reply filled (msg_clear it), or -1 on timeout.
+int gateway_call (gateway_t *gw, const char *endpoint, const ProtobufCMessage *request, msg_t *reply,
+                  int timeout_ms);
 
 //  Prometheus text for /metrics; a new string the caller frees.
 char *gateway_metrics_text (gateway_t *gw);

@@ -53,11 +53,12 @@ gateway_arg (gw_req_t *req, const char *name)
 }
 
 int
-gateway_call (gateway_t *gw, const char *endpoint, const ProtobufCMessage *request, msg_t *reply)
+gateway_call (gateway_t *gw, const char *endpoint, const ProtobufCMessage *request, msg_t *reply,
+              int timeout_ms)
 {
     zsock_t *sock = zsock_new (ZMQ_DEALER);
     zsock_set_linger (sock, 0);
-    zsock_set_rcvtimeo (sock, gw->zmq_timeout_ms);
+    zsock_set_rcvtimeo (sock, timeout_ms ? timeout_ms : gw->zmq_timeout_ms);
     zsock_set_maxmsgsize (sock, gw->cfg.max_message_bytes + gw->cfg.max_message_bytes / 4);
     char err [256];
     int rc = -1;
@@ -106,9 +107,10 @@ gateway_metrics_text (gateway_t *gw)
     fprintf (f, "carewatch_http_request_seconds_bucket{le=\"+Inf\"} %lu\n"
                 "carewatch_http_request_seconds_sum %.6f\ncarewatch_http_request_seconds_count %lu\n",
              cum, gw->latency_sum, gw->latency_count);
+    pthread_mutex_unlock (&gw->lock);
     //  The rest comes from the tables, which every service writes.
     char err [256];
-    PGresult *r = db_exec (gw->db,
+    PGresult *r = db_exec (gateway_db (gw),
         "select (select count(*) from batches), (select coalesce (sum (accepted), 0) from batches),"
         " (select coalesce (sum (rejected), 0) from batches), (select coalesce (max (change_seq), 0) from indicator_values),"
         " (select count(*) from alert_transitions where kind = 'fired'),"
@@ -137,9 +139,28 @@ gateway_metrics_text (gateway_t *gw)
                      names [i][1], names [i][0], PQgetvalue (r, 0, i));
         PQclear (r);
     }
-    pthread_mutex_unlock (&gw->lock);
     fclose (f);
     return out;
+}
+
+static void
+s_db_free (void *db)
+{
+    db_destroy ((db_t **) &db);
+}
+
+db_t *
+gateway_db (gateway_t *gw)
+{
+    db_t *db = pthread_getspecific (gw->db_key);
+    if (!db) {
+        char err [256];
+        db = db_new (gw->db_url, "gateway-http", gw->cfg.db_timeout_ms);
+        if (db_connect (db, gw->cfg.db_wait_ms, err, sizeof err))
+            log_error ("http_database_unavailable", "{s:s}", "error", err);
+        pthread_setspecific (gw->db_key, db);
+    }
+    return db;
 }
 
 static void
@@ -212,34 +233,36 @@ gateway_http_new (svc_t *svc)
     gateway_http_t *self = calloc (1, sizeof *self);
     gateway_t *gw = &self->gw;
     gw->cfg = *svc_config (svc);
-    //  Its own connection: the service loop uses the other for Ping.
-    char url [1024], err [256];
-    if (db_resolve_url (gw->cfg.database_url, url, sizeof url, err, sizeof err) == 0)
-        gw->db = db_new (url, "gateway-http", gw->cfg.db_timeout_ms);
-    if (!gw->db || db_connect (gw->db, gw->cfg.db_wait_ms, err, sizeof err)
-    ||  signlink_secret (gw->db, gw->link_secret, err, sizeof err)) {
-        log_error ("http_database_unavailable", "{s:s}", "error", err);
-        db_destroy (&gw->db);
+    //  Connections of their own: the service loop uses svc_db for Ping.
+    char err [256];
+    pthread_key_create (&gw->db_key, s_db_free);
+    db_t *db = NULL;
+    if (db_resolve_url (gw->cfg.database_url, gw->db_url, sizeof gw->db_url, err, sizeof err)
+    ||  !(db = gateway_db (gw)) || !db_ok (db)
+    ||  signlink_secret (db, gw->link_secret, err, sizeof err)) {
+        log_error ("http_database_unavailable", "{s:s}", "error", db ? err : "no connection");
+        pthread_key_delete (gw->db_key);
         free (self);
         return NULL;
     }
     gw->zmq_timeout_ms = gw->cfg.gateway_timeout_ms;
     pthread_mutex_init (&gw->lock, NULL);
     int port = gw->cfg.http_port;
-    //  One polling thread: the routes share one database connection, and
-    //  slow or half-open clients are bounded by the timeout and limits.
+    //  A pool of polling threads, each with its own database connection, so
+    //  a slow export does not hold up a batch; slow or half-open clients
+    //  are bounded by the timeout and limits.
     self->daemon = MHD_start_daemon (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_EPOLL,
                                      (uint16_t) port, NULL, NULL, s_handle, gw,
                                      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) 15,
                                      MHD_OPTION_CONNECTION_LIMIT, (unsigned int) 512,
                                      MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int) 128,
                                      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 256 * 1024,
+                                     MHD_OPTION_THREAD_POOL_SIZE, (unsigned int) 4,
                                      MHD_OPTION_NOTIFY_COMPLETED, s_completed, NULL,
                                      MHD_OPTION_END);
     if (!self->daemon) {
         log_error ("http_bind_failed", "{s:i}", "port", port);
         pthread_mutex_destroy (&gw->lock);
-        db_destroy (&gw->db);
         free (self);
         return NULL;
     }
@@ -253,8 +276,11 @@ gateway_http_destroy (gateway_http_t **self_p)
     if (!self_p || !*self_p)
         return;
     MHD_stop_daemon ((*self_p)->daemon);
+    //  The pool threads freed theirs on exit; this thread's goes now.
+    db_t *db = pthread_getspecific ((*self_p)->gw.db_key);
+    db_destroy (&db);
+    pthread_key_delete ((*self_p)->gw.db_key);
     pthread_mutex_destroy (&(*self_p)->gw.lock);
-    db_destroy (&(*self_p)->gw.db);
     free (*self_p);
     *self_p = NULL;
 }

@@ -91,7 +91,7 @@ s_allow (gw_req_t *req, int roles)
         return false;
     }
     char err [256];
-    int found = apikey_lookup (req->gw->db, auth + 7, &req->key, err, sizeof err);
+    int found = apikey_lookup (gateway_db (req->gw), auth + 7, &req->key, err, sizeof err);
     if (found < 0) {
         gateway_problem (req, 503, "Service Unavailable", "the database did not answer; try again");
         return false;
@@ -160,7 +160,7 @@ s_post_batch (gw_req_t *req)
     f.batch_key = (char *) (key ? key : "");
     f.atomic = atomic && strcmp (atomic, "true") == 0;
     msg_t reply;
-    if (gateway_call (req->gw, req->gw->cfg.intake_endpoint, &f.base, &reply)) {
+    if (gateway_call (req->gw, req->gw->cfg.intake_endpoint, &f.base, &reply, 0)) {
         gateway_problem (req, 503, "Service Unavailable", "intake did not answer in time; send the batch again"
                          " with the same key (it is idempotent)");
         return;
@@ -209,7 +209,7 @@ s_get_batch (gw_req_t *req, const char *id)
         gateway_problem (req, 400, "Bad Request", "a batch id is a number");
         return;
     }
-    PGresult *r = db_exec (req->gw->db, "select receipt::text, partner, received_at::text from batches where id = $1::bigint"
+    PGresult *r = db_exec (gateway_db (req->gw), "select receipt::text, partner, received_at::text from batches where id = $1::bigint"
                                         " and ($2::text is null or partner = $2)", 2, p, DB_TUPLES, err, sizeof err);
     if (!r) {
         gateway_problem (req, 503, "Service Unavailable", "the database did not answer; try again");
@@ -232,7 +232,7 @@ static void
 s_rows_json (gw_req_t *req, const char *sql, int n, const char *const *p, bool single, const char *what)
 {
     char err [256];
-    PGresult *r = db_exec (req->gw->db, sql, n, p, DB_TUPLES, err, sizeof err);
+    PGresult *r = db_exec (gateway_db (req->gw), sql, n, p, DB_TUPLES, err, sizeof err);
     if (!r) {
         gateway_problem (req, 503, "Service Unavailable", "the database did not answer; try again");
         return;
@@ -274,7 +274,7 @@ s_values (gw_req_t *req, const char *code)
     const char *p [5] = { code, gateway_arg (req, "org_unit"), from ? fs : NULL, to ? ts : NULL,
                           gateway_arg (req, "breakdown") };
     char err [256];
-    PGresult *r = db_exec (req->gw->db, "select 1 from indicators where code = $1", 1, p, DB_TUPLES, err, sizeof err);
+    PGresult *r = db_exec (gateway_db (req->gw), "select 1 from indicators where code = $1", 1, p, DB_TUPLES, err, sizeof err);
     bool known = r && PQntuples (r) == 1;
     if (r)
         PQclear (r);
@@ -314,7 +314,7 @@ s_export (gw_req_t *req, const char *report, const char *period, const char *ind
     e.indicator = (char *) (indicator ? indicator : "");
     e.breakdown = (char *) (gateway_arg (req, "breakdown") ?: "");
     msg_t reply;
-    if (gateway_call (req->gw, req->gw->cfg.export_endpoint, &e.base, &reply)) {
+    if (gateway_call (req->gw, req->gw->cfg.export_endpoint, &e.base, &reply, 0)) {
         gateway_problem (req, 503, "Service Unavailable", "export did not answer in time; try again");
         return;
     }
@@ -375,7 +375,7 @@ s_post_silence (gw_req_t *req)
     }
     const char *p [4] = { matcher, until, reason, req->key.label [0] ? req->key.label : req->key.role };
     char err [256];
-    PGresult *r = db_exec (req->gw->db, "insert into silences (matcher, until, reason, created_by)"
+    PGresult *r = db_exec (gateway_db (req->gw), "insert into silences (matcher, until, reason, created_by)"
                                         " values ($1, $2::timestamptz, $3, $4) returning row_to_json (silences)::text",
                            4, p, DB_TUPLES, err, sizeof err);
     if (r) {
@@ -418,7 +418,7 @@ s_post_subscription (gw_req_t *req)
     else {
         char *ftext = json_dumps (filter, JSON_COMPACT);
         const char *p [5] = { subscriber, ftext, channel, url, secret };
-        PGresult *r = db_exec (req->gw->db, "insert into subscriptions (subscriber, filter, channel, url, secret)"
+        PGresult *r = db_exec (gateway_db (req->gw), "insert into subscriptions (subscriber, filter, channel, url, secret)"
                                             " values ($1, $2::jsonb, $3, $4, $5) returning json_build_object ('id', id,"
                                             " 'subscriber', subscriber, 'filter', filter, 'channel', channel, 'url', url)::text",
                                5, p, DB_TUPLES, err, sizeof err);
@@ -443,7 +443,7 @@ s_delete_subscription (gw_req_t *req, const char *id)
     }
     const char *p [2] = { id, strcmp (req->key.role, "admin") == 0 ? NULL : req->key.label };
     char err [256];
-    PGresult *r = db_exec (req->gw->db, "update subscriptions set active = false where id = $1::bigint and active"
+    PGresult *r = db_exec (gateway_db (req->gw), "update subscriptions set active = false where id = $1::bigint and active"
                                         " and ($2::text is null or subscriber = $2) returning id", 2, p,
                            DB_TUPLES, err, sizeof err);
     if (!r)
@@ -464,25 +464,22 @@ s_readyz (gw_req_t *req)
 {
     gateway_t *gw = req->gw;
     json_t *checks = json_object ();
-    bool ok = db_ping (gw->db) == 0;
+    bool ok = db_ping (gateway_db (gw)) == 0;
     json_object_set_new (checks, "database", json_string (ok ? "ok" : "down"));
     const char *names [] = { "intake", "calc", "alert", "export" };
     const char *eps [] = { gw->cfg.intake_endpoint, gw->cfg.calc_control, gw->cfg.alert_control,
                            gw->cfg.export_endpoint };
-    int saved = gw->zmq_timeout_ms;
-    gw->zmq_timeout_ms = 1000;
     for (int i = 0; i < 4; i++) {
         Carewatch__V1__Ping ping = CAREWATCH__V1__PING__INIT;
         ping.from = "gateway-readyz";
         msg_t reply;
-        bool up = gateway_call (gw, eps [i], &ping.base, &reply) == 0
+        bool up = gateway_call (gw, eps [i], &ping.base, &reply, 1000) == 0
                && msg_is (&reply, &carewatch__v1__pong__descriptor);
         if (up)
             msg_clear (&reply);
         json_object_set_new (checks, names [i], json_string (up ? "ok" : "down"));
         ok = ok && up;
     }
-    gw->zmq_timeout_ms = saved;
     gateway_json (req, ok ? 200 : 503, json_pack ("{s:s, s:o}", "status", ok ? "ready" : "not ready", "checks", checks));
 }
 
