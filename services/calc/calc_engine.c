@@ -552,7 +552,10 @@ calc_engine_run (calc_engine_t *self, const char *const *indicators, size_t n,
     PQclear (r);
     int rc = copybuf_send (&buf, self->db, s_out_copy_sql, err, errlen);
     copybuf_free (&buf);
-    if (rc)
+    //  A temp table has no statistics until analyzed: without them the
+    //  upsert's join to the old values turns into a nested loop over tens
+    //  of thousands of rows and runs past the statement timeout.
+    if (rc || db_run (self->db, "analyze calc_out", 0, NULL, err, errlen))
         return -1;
     r = db_exec (self->db, s_upsert_sql, 0, NULL, DB_TUPLES, err, errlen);
     if (!r)
