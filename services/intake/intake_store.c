@@ -236,7 +236,8 @@ intake_store_commit (db_t *db, feed_t *feed, const intake_row_t *rows,
     receipt->sequence = (uint64_t) atoll (PQgetvalue (r, 0, 1));
     PQclear (r);
 
-    if (s_copy_rows (db, feed, rows, err, errlen))
+    //  Statistics for the staged rows, so the joins below plan well.
+    if (s_copy_rows (db, feed, rows, err, errlen) || db_run (db, "analyze stage", 0, NULL, err, errlen))
         goto fail;
     if (db_run (db, s_classify_sql, 0, NULL, err, errlen))
         goto fail;
