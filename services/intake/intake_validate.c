@@ -43,20 +43,23 @@ intake_validate_batch (const intake_ref_t *ref, const Carewatch__V1__SubmitBatch
 }
 
 //  True when text is well-formed UTF-8 without control characters
-//  (protobuf-c does not check string fields).
+//  (protobuf-c does not check string fields).  Well-formed as PostgreSQL
+//  and Jansson read it: the ranges of the second byte rule out overlong
+//  forms, surrogates and code points past U+10FFFF, which they refuse.
 static bool
 s_clean_utf8 (const char *text)
 {
     const unsigned char *c = (const unsigned char *) text;
     while (*c) {
-        int n = *c < 0x80 ? 0 : (*c & 0xE0) == 0xC0 ? 1 : (*c & 0xF0) == 0xE0 ? 2 : (*c & 0xF8) == 0xF0 ? 3 : -1;
+        int n = *c < 0x80 ? 0 : *c >= 0xC2 && *c <= 0xDF ? 1 : *c >= 0xE0 && *c <= 0xEF ? 2
+              : *c >= 0xF0 && *c <= 0xF4 ? 3 : -1;
         if (n < 0 || (n == 0 && (*c < 0x20 || *c == 0x7F) && *c != '\t' && *c != '\n' && *c != '\r'))
             return false;
-        if (n == 1 && *c < 0xC2)
-            return false;
+        unsigned lo = *c == 0xE0 ? 0xA0 : *c == 0xF0 ? 0x90 : 0x80;
+        unsigned hi = *c == 0xED ? 0x9F : *c == 0xF4 ? 0x8F : 0xBF;
         c++;
-        for (int i = 0; i < n; i++, c++)
-            if ((*c & 0xC0) != 0x80)
+        for (int i = 0; i < n; i++, c++, lo = 0x80, hi = 0xBF)
+            if (*c < lo || *c > hi)
                 return false;
     }
     return true;
