@@ -1,6 +1,7 @@
 /*  calc_service: pending batches -> recompute -> IndicatorChanged.  */
 #include "calc_service.h"
 #include "log.h"
+#include "sig.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,21 @@ calc_recompute_all (calc_t *self, size_t *computed)
     return (long) changes.n;
 }
 
+//  Passes run back to back for at most this long, then the service loop
+//  gets its turn: it answers Ping and notices SIGTERM.  Under a sustained
+//  feed another batch is always pending, so an unbounded loop kept calc
+//  deaf to both for as long as the feed lasted.  The timer or the next
+//  BatchCommitted picks up what is left.
+#define CALC_SLICE_MS 1000
+
+static void
+s_catch_up (calc_t *self)
+{
+    int64_t until = zclock_mono () + CALC_SLICE_MS;
+    while (!sig_stop_requested () && calc_process_pending (self) > 0 && zclock_mono () < until)
+        ;
+}
+
 int
 calc_on_batch (svc_t *svc, zsock_t *sock, void *arg)
 {
@@ -168,15 +184,13 @@ calc_on_batch (svc_t *svc, zsock_t *sock, void *arg)
         msg_clear (&m);
         drained++;
     }
-    while (calc_process_pending (arg) > 0)
-        ;
+    s_catch_up (arg);
     return 0;
 }
 
 int
 calc_on_timer (svc_t *svc, void *arg)
 {
-    while (calc_process_pending (arg) > 0)
-        ;
+    s_catch_up (arg);
     return 0;
 }

@@ -18,7 +18,7 @@ main (void)
     if (calc) {
         svc_add_router (svc, control, NULL, NULL);
         svc_add_reader (svc, batches, calc_on_batch, calc);
-        svc_add_timer (svc, 2000, calc_on_timer, calc);
+        svc_add_timer (svc, 250, calc_on_timer, calc);   //  resumes a catch-up cut into slices
         calc_on_timer (svc, calc);      //  catch up on what came in while down
         rc = svc_run (svc);
     }

@@ -81,9 +81,20 @@ harness_init (harness_t *self, const char *name)
     char (*eps [])[64] = { &self->intake, &self->calc, &self->calc_events, &self->calc_control,
                            &self->alert_stream, &self->alert_control, &self->export_,
                            &self->gateway_control };
+    //  The kernel may hand the same free port out twice; take distinct ones.
+    int ports [9];
+    for (int i = 0; i < 9; i++) {
+        bool again;
+        do {
+            ports [i] = s_free_port ();
+            again = ports [i] <= 0;
+            for (int k = 0; k < i && !again; k++)
+                again = ports [k] == ports [i];
+        } while (again);
+    }
     for (size_t i = 0; i < sizeof eps / sizeof eps [0]; i++)
-        snprintf (*eps [i], 64, "tcp://127.0.0.1:%d", s_free_port ());
-    self->http_port = s_free_port ();
+        snprintf (*eps [i], 64, "tcp://127.0.0.1:%d", ports [i]);
+    self->http_port = ports [8];
     mkdir ("logs", 0755);
     return 0;
 }
