@@ -13,7 +13,8 @@ struct _db_t {
     char *conninfo;         //  what to connect to
     char app [64];          //  application_name
     char options [64];      //  "-c statement_timeout=..."
-    int backoff_ms;         //  next wait before a reconnect attempt
+    int backoff_ms;         //  wait after the last failed reconnect attempt
+    int64_t next_attempt_ms;    //  monotonic ms before which no attempt is made
     int connects;           //  successful connections so far
 };
 
@@ -125,22 +126,30 @@ db_ok (db_t *self)
     return self->conn && PQstatus (self->conn) == CONNECTION_OK;
 }
 
-//  Brings a lost connection back, one attempt per call, spaced by a
-//  growing wait so a down server is not hammered.
+//  Brings a lost connection back.  Attempts are spaced by a growing wait
+//  (capped at 2 s), but the caller is never made to sleep: between
+//  attempts it fails at once, so a service whose database is down still
+//  answers Ping and notices SIGTERM, and tries again on its next tick.
 static int
 s_ensure (db_t *self, char *err, size_t errlen)
 {
     if (db_ok (self))
         return 0;
-    if (self->backoff_ms)
-        usleep ((useconds_t) self->backoff_ms * 1000);
+    int64_t now = s_now_ms ();
+    if (now < self->next_attempt_ms) {
+        snprintf (err, errlen, "database unavailable; next reconnect attempt in %d ms",
+                  (int) (self->next_attempt_ms - now));
+        return -1;
+    }
     if (s_connect_once (self, err, errlen) == 0) {
         log_info ("db_reconnected", "{s:i}", "connects", self->connects);
+        self->next_attempt_ms = 0;
         return 0;
     }
     self->backoff_ms = self->backoff_ms ? self->backoff_ms * 2 : 100;
     if (self->backoff_ms > 2000)
         self->backoff_ms = 2000;
+    self->next_attempt_ms = s_now_ms () + self->backoff_ms;
     return -1;
 }
 
