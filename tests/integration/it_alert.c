@@ -321,6 +321,9 @@ main (void)
     CHECK_INT (harness_stop (&h, "alert", SIGTERM, 10000), 0);
     CHECK_INT (harness_stop (&h, "calc", SIGTERM, 10000), 0);
     CHECK_INT (harness_stop (&h, "intake", SIGTERM, 10000), 0);
+    //  Webhook secrets are never logged: the services' logs (debug level)
+    //  hold every delivery and retry, and not the secret.
+    CHECK_INT (harness_sh ("test -s logs/%s-alert.log && ! grep -q '" SECRET "' logs/%s-*.log", h.name, h.name), 0);
     db_destroy (&it_db);
     harness_cleanup (&h);
     fprintf (stderr, "it_alert: first webhook %lld ms after the push, whole test %lld ms\n", fire_ms,
