@@ -16,8 +16,8 @@
 #            batches/s (100), vs a plain ZMQ round trip
 #
 # Sizes (the defaults are the sizes the goals are set at; on 2 shared cores
-# the full run takes about 17 minutes today, most of it intake at a few
-# thousand rows/s; see docs/performance.md):
+# intake, calc and latency take about 17 minutes today, most of it in
+# intake's 1M rows x 3 and calc's recomputes; see docs/performance.md):
 #   BENCH_REPS=3  BENCH_ROWS=1000000  BENCH_BATCH=10000
 #   BENCH_CALC_ROWS=1000000  BENCH_CALC_MONTHS=36
 #   BENCH_LAT_ROWS=1000  BENCH_LAT_BATCHES=50  BENCH_LAT_GAP_MS=250  BENCH_LAT_WAIT_S=30
