@@ -194,7 +194,13 @@ int
 db_ping (db_t *self)
 {
     char err [256];
+    bool was_ok = db_ok (self);
     PGresult *res = db_exec (self, "select 1", 0, NULL, DB_TUPLES, err, sizeof err);
+    //  A connection the server dropped (a restart) looks fine until it is
+    //  used: that is a stale connection, not a database that is down, so
+    //  the answer is the one a fresh connection gets.
+    if (!res && was_ok && !db_ok (self))
+        res = db_exec (self, "select 1", 0, NULL, DB_TUPLES, err, sizeof err);
     if (!res)
         return -1;
     PQclear (res);

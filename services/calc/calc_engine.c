@@ -4,6 +4,8 @@
 #include "copybuf.h"
 #include "log.h"
 
+#include "calc_seen.h"
+
 #include <czmq.h>
 #include <math.h>
 #include <stdlib.h>
@@ -25,7 +27,13 @@ struct _calc_engine_t {
     zhashx_t *indicators;       //  code -> s_ind_t
     orgtree_t *orgs;            //  the org tree
     calc_changes_t changes;     //  last run's changes
+    calc_seen_t seen;           //  fingerprints of what was last written
+    long long seen_seq;         //  high-water change_seq they hold for
+    bool collect;               //  list each change (false: count them)
 };
+
+#define CALC_STR_(x) #x
+#define CALC_STR(x) CALC_STR_(x)
 
 //  One series being assembled: points of one org unit.
 typedef struct {
@@ -143,6 +151,8 @@ calc_engine_new (db_t *db, char *err, size_t errlen)
 {
     calc_engine_t *self = calloc (1, sizeof *self);
     self->db = db;
+    self->seen_seq = -1;
+    self->collect = true;
     if (calc_engine_reload (self, err, errlen)) {
         calc_engine_destroy (&self);
         return NULL;
@@ -166,6 +176,7 @@ calc_engine_destroy (calc_engine_t **self_p)
     zhashx_destroy (&self->indicators);
     orgtree_destroy (&self->orgs);
     calc_changes_clear (&self->changes);
+    calc_seen_free (&self->seen);
     free (self);
     *self_p = NULL;
 }
@@ -312,16 +323,84 @@ s_aggregate (calc_engine_t *self, const s_ind_t *ind, s_series_t **series, size_
 // ---------------------------------------------------------------------
 //  Output
 
-static void
-s_emit (copybuf_t *buf, const s_ind_t *ind, const char *breakdown, const s_series_t *s,
-        const calc_point_out_t *out)
+//  Fingerprints are taken from the computed values, before any text is
+//  formatted: most rows of a pass are unchanged, and formatting doubles
+//  was the largest cost of a pass that sends nothing.
+static uint64_t
+s_fp_str (uint64_t h, const char *text)
 {
-    char code [PERIOD_CODE_MAX], start [16], end [16];
+    //  With its terminator, so "ab","c" and "a","bc" differ; NULL apart.
+    return text ? calc_seen_feed (h, text, strlen (text) + 1) : calc_seen_feed (h, "\xff", 1);
+}
+
+static uint64_t
+s_fp_num (uint64_t h, double v)
+{
+    //  Every NaN is SQL NULL; only the value matters, not its bits.
+    if (isnan (v))
+        return calc_seen_feed (h, "\xfe", 1);
+    return calc_seen_feed (h, &v, sizeof v);
+}
+
+static uint64_t
+s_fp_int (uint64_t h, long long v)
+{
+    return calc_seen_feed (h, &v, sizeof v);
+}
+
+static uint64_t
+s_series_key (const s_ind_t *ind, const char *org, const char *breakdown, uint64_t seed)
+{
+    uint64_t h = calc_seen_start (seed);
+    h = s_fp_str (h, ind->code);
+    h = s_fp_str (h, org);
+    return s_fp_str (h, breakdown);
+}
+
+static void
+s_emit (calc_engine_t *self, copybuf_t *buf, const s_ind_t *ind, const char *breakdown,
+        const s_series_t *s, const calc_point_out_t *out)
+{
+    char code [PERIOD_CODE_MAX], start [16], end [16], seg [16];
+    bool fraction = ind->def.method == CALC_METHOD_PROPORTION || ind->def.method == CALC_METHOD_RATE
+                 || ind->def.method == CALC_METHOD_MEAN;
+    uint64_t series = s_series_key (ind, s->org, breakdown, 0);
+    //  The first day of each point's SPC segment.
+    period_day_t segment_start = 0;
+    size_t segment = (size_t) -1;
     for (size_t k = 0; k < s->n; k++) {
         const calc_point_in_t *in = &s->points [k];
         const calc_point_out_t *o = &out [k];
-        bool fraction = ind->def.method == CALC_METHOD_PROPORTION || ind->def.method == CALC_METHOD_RATE
-                     || ind->def.method == CALC_METHOD_MEAN;
+        if (o->has_spc && o->spc.segment != segment) {
+            segment = o->spc.segment;
+            segment_start = in->period.start;
+        }
+        const char *variation = o->has_spc ? calc_variation_name (o->spc.variation) : NULL;
+        const char *assurance = o->has_spc ? calc_assurance_name (o->assurance) : NULL;
+        const char *rule = o->has_spc && o->spc.special_cause ? calc_spc_rule_name (o->spc.rule) : NULL;
+        double num = fraction && in->has_num ? in->num : NAN, den = fraction && in->has_den ? in->den : NAN;
+        //  Key: series and period.  Fingerprint: every column below.
+        uint64_t key = s_fp_int (s_fp_int (s_fp_int (series, in->period.type), in->period.start), in->period.end);
+        uint64_t fp = calc_seen_start (1);
+        fp = s_fp_num (fp, num);
+        fp = s_fp_num (fp, den);
+        fp = s_fp_num (fp, o->value);
+        fp = s_fp_num (fp, o->ci_lo);
+        fp = s_fp_num (fp, o->ci_hi);
+        fp = s_fp_int (fp, o->status);
+        fp = s_fp_num (fp, o->achievement);
+        fp = s_fp_int (fp, o->short_trend);
+        fp = s_fp_int (fp, o->annual_trend);
+        fp = s_fp_int (fp, o->benchmark);
+        fp = s_fp_num (fp, o->england);
+        fp = s_fp_str (fp, variation);
+        fp = s_fp_str (fp, assurance);
+        fp = s_fp_str (fp, rule);
+        fp = s_fp_int (fp, o->has_spc ? segment_start : -1);
+        fp = s_fp_str (fp, in->assessment);
+        fp = s_fp_str (fp, s->notes [k]);
+        if (calc_seen_check (&self->seen, calc_seen_final (key), calc_seen_final (fp)))
+            continue;
         copybuf_text (buf, ind->code);
         copybuf_text (buf, s->org);
         copybuf_text (buf, period_format (&in->period, code, sizeof code));
@@ -329,8 +408,8 @@ s_emit (copybuf_t *buf, const s_ind_t *ind, const char *breakdown, const s_serie
         copybuf_text (buf, period_type_name (in->period.type));
         copybuf_text (buf, period_iso (in->period.start, start, sizeof start));
         copybuf_text (buf, period_iso (in->period.end, end, sizeof end));
-        copybuf_num (buf, fraction && in->has_num ? in->num : NAN);
-        copybuf_num (buf, fraction && in->has_den ? in->den : NAN);
+        copybuf_num (buf, num);
+        copybuf_num (buf, den);
         copybuf_num (buf, o->value);
         copybuf_num (buf, o->ci_lo);
         copybuf_num (buf, o->ci_hi);
@@ -340,67 +419,146 @@ s_emit (copybuf_t *buf, const s_ind_t *ind, const char *breakdown, const s_serie
         copybuf_text (buf, calc_trend_name (o->annual_trend));
         copybuf_text (buf, calc_benchmark_name (o->benchmark));
         copybuf_num (buf, o->england);
-        copybuf_text (buf, o->has_spc ? calc_variation_name (o->spc.variation) : NULL);
-        copybuf_text (buf, o->has_spc ? calc_assurance_name (o->assurance) : NULL);
-        copybuf_text (buf, o->has_spc && o->spc.special_cause ? calc_spc_rule_name (o->spc.rule) : NULL);
-        copybuf_num (buf, o->has_spc ? o->spc.mean : NAN);
-        copybuf_num (buf, o->has_spc ? o->spc.lcl : NAN);
-        copybuf_num (buf, o->has_spc ? o->spc.ucl : NAN);
-        copybuf_text (buf, o->has_spc ? (o->trial_limits ? "t" : "f") : NULL);
+        copybuf_text (buf, variation);
+        copybuf_text (buf, assurance);
+        copybuf_text (buf, rule);
+        copybuf_text (buf, o->has_spc ? period_iso (segment_start, seg, sizeof seg) : NULL);
         copybuf_text (buf, in->assessment);
         copybuf_text (buf, s->notes [k]);
         copybuf_end_row (buf);
     }
 }
 
+//  The SPC segments of one series: one row each with its centre line and
+//  limits.  A series is written whole or not at all, so a pass that
+//  writes a series can also delete the segments it no longer has.
+typedef struct {
+    size_t first;               //  index of its first charted point
+    int points;                 //  charted points in it
+} s_segment_t;
+
+static void
+s_emit_segments (calc_engine_t *self, copybuf_t *buf, const s_ind_t *ind, const char *breakdown,
+                 const s_series_t *s, const calc_point_out_t *out)
+{
+    s_segment_t *segs = malloc ((s->n ? s->n : 1) * sizeof *segs);
+    size_t nsegs = 0;
+    uint64_t fp = calc_seen_start (3);
+    for (size_t k = 0; k < s->n; k++) {
+        if (!out [k].has_spc)
+            continue;
+        if (!nsegs || out [segs [nsegs - 1].first].spc.segment != out [k].spc.segment)
+            segs [nsegs++] = (s_segment_t) { k, 0 };
+        segs [nsegs - 1].points++;
+    }
+    for (size_t g = 0; g < nsegs; g++) {
+        const calc_spc_point_t *p = &out [segs [g].first].spc;
+        fp = s_fp_int (fp, s->points [segs [g].first].period.start);
+        fp = s_fp_int (fp, segs [g].points);
+        fp = s_fp_num (fp, p->mean);
+        fp = s_fp_num (fp, p->lcl);
+        fp = s_fp_num (fp, p->ucl);
+    }
+    if (nsegs && !calc_seen_check (&self->seen, calc_seen_final (s_series_key (ind, s->org, breakdown, 2)),
+                                   calc_seen_final (fp))) {
+        char day [16];
+        for (size_t g = 0; g < nsegs; g++) {
+            const calc_spc_point_t *p = &out [segs [g].first].spc;
+            copybuf_text (buf, ind->code);
+            copybuf_text (buf, s->org);
+            copybuf_text (buf, breakdown);
+            copybuf_text (buf, period_iso (s->points [segs [g].first].period.start, day, sizeof day));
+            copybuf_int (buf, segs [g].points);
+            copybuf_num (buf, p->mean);
+            copybuf_num (buf, p->lcl);
+            copybuf_num (buf, p->ucl);
+            copybuf_text (buf, segs [g].points < 13 ? "t" : "f");
+            copybuf_end_row (buf);
+        }
+    }
+    free (segs);
+}
+
 static const char *s_out_table_sql =
-    "create temp table if not exists calc_out (like indicator_values including defaults) on commit delete rows";
+    "create temp table if not exists calc_out (like indicator_points including defaults) on commit delete rows";
+
+static const char *s_spc_table_sql =
+    "create temp table if not exists calc_spc_out (like indicator_spc including defaults) on commit delete rows";
 
 static const char *s_out_copy_sql =
     "copy calc_out (indicator, org_unit, period, breakdown, period_type, period_start, period_end,"
     " numerator, denominator, value, ci_low, ci_high, status, achievement, short_trend, annual_trend,"
-    " benchmark, england_value, spc_variation, spc_assurance, spc_rule, spc_mean, spc_lcl, spc_ucl,"
-    " spc_trial, assessment, note) from stdin";
+    " benchmark, england_value, spc_variation, spc_assurance, spc_rule, spc_segment, assessment, note)"
+    " from stdin";
+
+static const char *s_spc_copy_sql =
+    "copy calc_spc_out (indicator, org_unit, breakdown, segment_start, points, mean, lcl, ucl, trial) from stdin";
 
 //  Upserts the computed values; only rows that differ get a new change
-//  sequence, and only those come back.
-static const char *s_upsert_sql =
-    "with old as (select v.indicator, v.org_unit, v.period, v.breakdown, v.status from indicator_values v"
-    "   join calc_out s using (indicator, org_unit, period, breakdown)),"
-    " up as (insert into indicator_values (indicator, org_unit, period, breakdown, period_type, period_start,"
-    "   period_end, numerator, denominator, value, ci_low, ci_high, status, achievement, short_trend,"
-    "   annual_trend, benchmark, england_value, spc_variation, spc_assurance, spc_rule, spc_mean, spc_lcl,"
-    "   spc_ucl, spc_trial, assessment, note)"
-    "  select indicator, org_unit, period, breakdown, period_type, period_start, period_end, numerator,"
-    "   denominator, value, ci_low, ci_high, status, achievement, short_trend, annual_trend, benchmark,"
-    "   england_value, spc_variation, spc_assurance, spc_rule, spc_mean, spc_lcl, spc_ucl, spc_trial,"
-    "   assessment, note from calc_out"
-    "  on conflict (indicator, org_unit, period, breakdown) do update set"
-    "   numerator = excluded.numerator, denominator = excluded.denominator, value = excluded.value,"
-    "   ci_low = excluded.ci_low, ci_high = excluded.ci_high, status = excluded.status,"
-    "   achievement = excluded.achievement, short_trend = excluded.short_trend,"
-    "   annual_trend = excluded.annual_trend, benchmark = excluded.benchmark,"
-    "   england_value = excluded.england_value, spc_variation = excluded.spc_variation,"
-    "   spc_assurance = excluded.spc_assurance, spc_rule = excluded.spc_rule, spc_mean = excluded.spc_mean,"
-    "   spc_lcl = excluded.spc_lcl, spc_ucl = excluded.spc_ucl, spc_trial = excluded.spc_trial,"
-    "   assessment = excluded.assessment, note = excluded.note,"
-    "   change_seq = nextval ('indicator_change_seq'), computed_at = now ()"
-    "  where (indicator_values.numerator, indicator_values.denominator, indicator_values.value,"
-    "   indicator_values.ci_low, indicator_values.ci_high, indicator_values.status,"
-    "   indicator_values.achievement, indicator_values.short_trend, indicator_values.annual_trend,"
-    "   indicator_values.benchmark, indicator_values.england_value, indicator_values.spc_variation,"
-    "   indicator_values.spc_assurance, indicator_values.spc_rule, indicator_values.spc_mean,"
-    "   indicator_values.spc_lcl, indicator_values.spc_ucl, indicator_values.spc_trial,"
-    "   indicator_values.assessment, indicator_values.note)"
-    "   is distinct from (excluded.numerator, excluded.denominator, excluded.value, excluded.ci_low,"
-    "   excluded.ci_high, excluded.status, excluded.achievement, excluded.short_trend, excluded.annual_trend,"
-    "   excluded.benchmark, excluded.england_value, excluded.spc_variation, excluded.spc_assurance,"
-    "   excluded.spc_rule, excluded.spc_mean, excluded.spc_lcl, excluded.spc_ucl, excluded.spc_trial,"
-    "   excluded.assessment, excluded.note)"
-    "  returning indicator, org_unit, period, breakdown, status, coalesce (spc_variation, '') as variation, change_seq)"
-    " select up.indicator, up.org_unit, up.period, up.breakdown, coalesce (old.status, ''), up.status,"
-    "  up.variation, up.change_seq from up left join old using (indicator, org_unit, period, breakdown)"
-    " order by up.change_seq";
+//  sequence, and only those come back (s_upsert_returning) or are
+//  counted (s_upsert_sql alone, for a run nobody publishes).  An update
+//  keeps the status it replaced in prev_status, so the events carry the
+//  transition without a join to the old rows.
+#define S_UPSERT_SQL \
+    "insert into indicator_points (indicator, org_unit, period, breakdown, period_type, period_start," \
+    "   period_end, numerator, denominator, value, ci_low, ci_high, status, achievement, short_trend," \
+    "   annual_trend, benchmark, england_value, spc_variation, spc_assurance, spc_rule, spc_segment," \
+    "   assessment, note)" \
+    "  select indicator, org_unit, period, breakdown, period_type, period_start, period_end, numerator," \
+    "   denominator, value, ci_low, ci_high, status, achievement, short_trend, annual_trend, benchmark," \
+    "   england_value, spc_variation, spc_assurance, spc_rule, spc_segment, assessment, note from calc_out" \
+    "  on conflict (indicator, org_unit, period, breakdown) do update set" \
+    "   numerator = excluded.numerator, denominator = excluded.denominator, value = excluded.value," \
+    "   ci_low = excluded.ci_low, ci_high = excluded.ci_high, status = excluded.status," \
+    "   achievement = excluded.achievement, short_trend = excluded.short_trend," \
+    "   annual_trend = excluded.annual_trend, benchmark = excluded.benchmark," \
+    "   england_value = excluded.england_value, spc_variation = excluded.spc_variation," \
+    "   spc_assurance = excluded.spc_assurance, spc_rule = excluded.spc_rule," \
+    "   spc_segment = excluded.spc_segment, assessment = excluded.assessment, note = excluded.note," \
+    "   prev_status = indicator_points.status," \
+    "   change_seq = nextval ('indicator_change_seq'), computed_at = now ()" \
+    "  where (indicator_points.numerator, indicator_points.denominator, indicator_points.value," \
+    "   indicator_points.ci_low, indicator_points.ci_high, indicator_points.status," \
+    "   indicator_points.achievement, indicator_points.short_trend, indicator_points.annual_trend," \
+    "   indicator_points.benchmark, indicator_points.england_value, indicator_points.spc_variation," \
+    "   indicator_points.spc_assurance, indicator_points.spc_rule, indicator_points.spc_segment," \
+    "   indicator_points.assessment, indicator_points.note)" \
+    "   is distinct from (excluded.numerator, excluded.denominator, excluded.value, excluded.ci_low," \
+    "   excluded.ci_high, excluded.status, excluded.achievement, excluded.short_trend, excluded.annual_trend," \
+    "   excluded.benchmark, excluded.england_value, excluded.spc_variation, excluded.spc_assurance," \
+    "   excluded.spc_rule, excluded.spc_segment, excluded.assessment, excluded.note)"
+
+static const char *s_upsert_sql = S_UPSERT_SQL;
+
+static const char *s_upsert_returning_sql =
+    "with up as (" S_UPSERT_SQL
+    "  returning indicator, org_unit, period, breakdown, coalesce (prev_status, ''), status,"
+    "   coalesce (spc_variation, ''), change_seq)"
+    " select * from up order by change_seq";
+
+//  Segments: a series written here replaces its segments whole.
+static const char *s_spc_delete_sql =
+    "delete from indicator_spc s using"
+    " (select x.indicator, x.org_unit, x.breakdown, x.segment_start from indicator_spc x"
+    "   join (select distinct indicator, org_unit, breakdown from calc_spc_out) t using (indicator, org_unit, breakdown)"
+    "  except select indicator, org_unit, breakdown, segment_start from calc_spc_out) d"
+    " where s.indicator = d.indicator and s.org_unit = d.org_unit and s.breakdown = d.breakdown"
+    " and s.segment_start = d.segment_start";
+
+static const char *s_spc_upsert_sql =
+    "insert into indicator_spc (indicator, org_unit, breakdown, segment_start, points, mean, lcl, ucl, trial)"
+    " select indicator, org_unit, breakdown, segment_start, points, mean, lcl, ucl, trial from calc_spc_out"
+    " on conflict (indicator, org_unit, breakdown, segment_start) do update set points = excluded.points,"
+    "  mean = excluded.mean, lcl = excluded.lcl, ucl = excluded.ucl, trial = excluded.trial,"
+    "  change_seq = nextval ('indicator_change_seq'), computed_at = now ()"
+    " where (indicator_spc.points, indicator_spc.mean, indicator_spc.lcl, indicator_spc.ucl, indicator_spc.trial)"
+    "  is distinct from (excluded.points, excluded.mean, excluded.lcl, excluded.ucl, excluded.trial)";
+
+//  The newest change sequence in the computed tables: while it is what
+//  this engine last saw, nobody else has written them.
+static const char *s_high_water_sql =
+    "select greatest ((select max (change_seq) from indicator_points),"
+    " (select max (change_seq) from indicator_spc), 0)";
 
 static void
 s_change_push (calc_changes_t *c, PGresult *r, int i, const s_ind_t *ind)
@@ -447,10 +605,11 @@ s_array_literal (const char *const *items, size_t n)
     return out;
 }
 
-//  Computes one (indicator, breakdown) group of series into buf.
+//  Computes one (indicator, breakdown) group of series into the buffers.
 static void
 s_compute_group (calc_engine_t *self, const s_ind_t *ind, const char *breakdown,
-                 s_series_t **series, size_t *nseries, size_t *cap, copybuf_t *buf, size_t *computed)
+                 s_series_t **series, size_t *nseries, size_t *cap, copybuf_t *buf, copybuf_t *sbuf,
+                 size_t *computed)
 {
     if (ind->aggregates)
         s_aggregate (self, ind, series, nseries, cap);
@@ -465,7 +624,8 @@ s_compute_group (calc_engine_t *self, const s_ind_t *ind, const char *breakdown,
         calc_point_out_t *out = malloc ((s->n ? s->n : 1) * sizeof *out);
         if (calc_series_compute (&ind->def, s->points, s->n, england ? england->points : NULL,
                                  england ? england->n : 0, out) == 0) {
-            s_emit (buf, ind, breakdown, s, out);
+            s_emit (self, buf, ind, breakdown, s, out);
+            s_emit_segments (self, sbuf, ind, breakdown, s, out);
             *computed += s->n;
         }
         else
@@ -478,95 +638,207 @@ s_compute_group (calc_engine_t *self, const s_ind_t *ind, const char *breakdown,
     *nseries = 0;
 }
 
-int
-calc_engine_run (calc_engine_t *self, const char *const *indicators, size_t n,
-                 calc_changes_t *changes, char *err, size_t errlen)
+void
+calc_engine_forget (calc_engine_t *self)
 {
-    self->changes.n = 0;
-    self->changes.computed = self->changes.observations = 0;
-    *changes = self->changes;
+    calc_seen_clear (&self->seen);
+    self->seen_seq = -1;
+}
+
+void
+calc_engine_set_collect (calc_engine_t *self, bool collect)
+{
+    self->collect = collect;
+}
+
+//  What is read: every current observation of the indicators (or of the
+//  (indicator, breakdown) pairs) asked for, grouped as series.
+static const char *s_read_columns =
+    "select i.code, o.breakdown, o.org_unit, o.period, o.numerator, o.denominator, o.value,"
+    " o.ci_low, o.ci_high, o.status, o.assessment, o.note";
+
+//  Rows fetched at a time, and the COPY text held before it is sent:
+//  memory stays flat however many observations a pass reads.
+#define CALC_FETCH_ROWS  20000
+#define CALC_FLUSH_BYTES (8u << 20)
+
+static long long
+s_high_water (calc_engine_t *self, char *err, size_t errlen)
+{
+    PGresult *r = db_exec (self->db, s_high_water_sql, 0, NULL, DB_TUPLES, err, errlen);
+    if (!r)
+        return -1;
+    long long seq = atoll (PQgetvalue (r, 0, 0));
+    PQclear (r);
+    return seq;
+}
+
+static int
+s_run (calc_engine_t *self, const char *const *indicators, const char *const *breakdowns, size_t n,
+       char *err, size_t errlen)
+{
+    //  The cache holds only while nobody else has written since this
+    //  engine's last pass (calc passes are serialised by their lock).
+    long long seq = s_high_water (self, err, errlen);
+    if (seq < 0)
+        return -1;
+    if (seq != self->seen_seq)
+        calc_engine_forget (self);
+
+    char sql [1024];
     char *codes = indicators ? s_array_literal (indicators, n) : NULL;
-    const char *params [1] = { codes };
-    PGresult *r = db_exec (self->db,
-        "select i.code, o.breakdown, o.org_unit, o.period, o.numerator, o.denominator, o.value,"
-        " o.ci_low, o.ci_high, o.status, o.assessment, o.note"
-        " from indicators i join observations o on o.data_element = i.data_element and o.current"
-        " where $1::text[] is null or i.code = any ($1::text[])"
-        " order by i.code, o.breakdown, o.org_unit",
-        1, params, DB_TUPLES, err, errlen);
+    char *bds = indicators && breakdowns ? s_array_literal (breakdowns, n) : NULL;
+    const char *params [2] = { codes, bds };
+    int nparams = 0;
+    if (bds) {
+        //  One index range scan per pair, whatever the statistics say:
+        //  "offset 0" keeps the subquery from being flattened, so both
+        //  columns bound the scan of observations_current_key.
+        snprintf (sql, sizeof sql, "declare calc_read no scroll cursor for %s"
+                  " from unnest ($1::text[], $2::text[]) t (code, breakdown)"
+                  " join indicators i on i.code = t.code"
+                  " cross join lateral (select * from observations x where x.data_element = i.data_element"
+                  "  and x.breakdown = t.breakdown and x.current offset 0) o"
+                  " order by i.code, o.breakdown, o.org_unit", s_read_columns);
+        nparams = 2;
+    }
+    else if (codes) {
+        snprintf (sql, sizeof sql, "declare calc_read no scroll cursor for %s"
+                  " from indicators i join observations o on o.data_element = i.data_element and o.current"
+                  " where i.code = any ($1::text[]) order by i.code, o.breakdown, o.org_unit", s_read_columns);
+        nparams = 1;
+    }
+    else
+        snprintf (sql, sizeof sql, "declare calc_read no scroll cursor for %s"
+                  " from indicators i join observations o on o.data_element = i.data_element and o.current"
+                  " order by i.code, o.breakdown, o.org_unit", s_read_columns);
+    int rc = db_run (self->db, sql, nparams, params, err, errlen);
     free (codes);
-    if (!r)
+    free (bds);
+    if (rc || db_run (self->db, s_out_table_sql, 0, NULL, err, errlen)
+    ||  db_run (self->db, s_spc_table_sql, 0, NULL, err, errlen))
         return -1;
-    if (db_run (self->db, s_out_table_sql, 0, NULL, err, errlen)) {
-        PQclear (r);
-        return -1;
-    }
-    copybuf_t buf = { 0 };
+
+    int64_t t0 = zclock_usecs ();
+    copybuf_t buf = { 0 }, sbuf = { 0 };
     s_series_t *series = NULL;
-    size_t nseries = 0, cap = 0, computed = 0;
+    size_t nseries = 0, cap = 0, computed = 0, observations = 0;
     const s_ind_t *ind = NULL;
-    char breakdown [72] = "";
-    int rows = PQntuples (r);
-    for (int i = 0; i <= rows; i++) {
-        bool new_group = i == rows || !ind || strcmp (PQgetvalue (r, i, 0), ind->code)
-                      || strcmp (PQgetvalue (r, i, 1), breakdown);
-        if (new_group && ind)
-            s_compute_group (self, ind, breakdown, &series, &nseries, &cap, &buf, &computed);
-        if (i == rows)
+    bool have_group = false;
+    char code [72] = "", breakdown [72] = "";
+    for (bool more = true; more && rc == 0; ) {
+        PGresult *r = db_exec (self->db, "fetch " CALC_STR (CALC_FETCH_ROWS) " from calc_read", 0, NULL,
+                               DB_TUPLES, err, errlen);
+        if (!r) {
+            rc = -1;
             break;
-        if (new_group) {
-            ind = zhashx_lookup (self->indicators, PQgetvalue (r, i, 0));
-            snprintf (breakdown, sizeof breakdown, "%s", PQgetvalue (r, i, 1));
         }
-        if (!ind)
-            continue;
-        const char *org = PQgetvalue (r, i, 2);
-        if (!nseries || strcmp (series [nseries - 1].org, org)) {
-            if (nseries == cap) {
-                cap = cap ? cap * 2 : 16;
-                series = realloc (series, cap * sizeof *series);
+        int rows = PQntuples (r);
+        more = rows == CALC_FETCH_ROWS;
+        observations += (size_t) rows;
+        for (int i = 0; i < rows; i++) {
+            if (!have_group || strcmp (PQgetvalue (r, i, 0), code) || strcmp (PQgetvalue (r, i, 1), breakdown)) {
+                if (ind)
+                    s_compute_group (self, ind, breakdown, &series, &nseries, &cap, &buf, &sbuf, &computed);
+                have_group = true;
+                snprintf (code, sizeof code, "%s", PQgetvalue (r, i, 0));
+                snprintf (breakdown, sizeof breakdown, "%s", PQgetvalue (r, i, 1));
+                ind = zhashx_lookup (self->indicators, code);
             }
-            memset (&series [nseries], 0, sizeof *series);
-            series [nseries++].org = strdup (org);
+            if (!ind)
+                continue;
+            const char *org = PQgetvalue (r, i, 2);
+            if (!nseries || strcmp (series [nseries - 1].org, org)) {
+                if (nseries == cap) {
+                    cap = cap ? cap * 2 : 16;
+                    series = realloc (series, cap * sizeof *series);
+                }
+                memset (&series [nseries], 0, sizeof *series);
+                series [nseries++].org = strdup (org);
+            }
+            calc_point_in_t *p = s_series_push (&series [nseries - 1], PQgetvalue (r, i, 11));
+            if (period_parse (PQgetvalue (r, i, 3), &p->period, NULL, 0)) {
+                free (series [nseries - 1].notes [--series [nseries - 1].n]);
+                continue;
+            }
+            p->has_num = !PQgetisnull (r, i, 4);
+            p->num = s_num (r, i, 4);
+            p->has_den = !PQgetisnull (r, i, 5);
+            p->den = s_num (r, i, 5);
+            p->has_value = !PQgetisnull (r, i, 6);
+            p->value = s_num (r, i, 6);
+            p->has_ci = !PQgetisnull (r, i, 7) && !PQgetisnull (r, i, 8);
+            p->ci_lo = s_num (r, i, 7);
+            p->ci_hi = s_num (r, i, 8);
+            p->not_available = strcmp (PQgetvalue (r, i, 9), "not_available") == 0;
+            p->assessment = PQgetisnull (r, i, 10) ? NULL : strdup (PQgetvalue (r, i, 10));
         }
-        calc_point_in_t *p = s_series_push (&series [nseries - 1], PQgetvalue (r, i, 11));
-        if (period_parse (PQgetvalue (r, i, 3), &p->period, NULL, 0)) {
-            series [nseries - 1].n--;
-            continue;
-        }
-        p->has_num = !PQgetisnull (r, i, 4);
-        p->num = s_num (r, i, 4);
-        p->has_den = !PQgetisnull (r, i, 5);
-        p->den = s_num (r, i, 5);
-        p->has_value = !PQgetisnull (r, i, 6);
-        p->value = s_num (r, i, 6);
-        p->has_ci = !PQgetisnull (r, i, 7) && !PQgetisnull (r, i, 8);
-        p->ci_lo = s_num (r, i, 7);
-        p->ci_hi = s_num (r, i, 8);
-        p->not_available = strcmp (PQgetvalue (r, i, 9), "not_available") == 0;
-        p->assessment = PQgetisnull (r, i, 10) ? NULL : strdup (PQgetvalue (r, i, 10));
+        PQclear (r);
+        if (!more && ind)
+            s_compute_group (self, ind, breakdown, &series, &nseries, &cap, &buf, &sbuf, &computed);
+        self->changes.written += buf.rows + sbuf.rows;
+        if (buf.len > CALC_FLUSH_BYTES || (!more && buf.len))
+            rc = copybuf_send (&buf, self->db, s_out_copy_sql, err, errlen);
+        if (rc == 0 && (sbuf.len > CALC_FLUSH_BYTES || (!more && sbuf.len)))
+            rc = copybuf_send (&sbuf, self->db, s_spc_copy_sql, err, errlen);
     }
+    for (size_t i = 0; i < nseries; i++)
+        s_series_free (&series [i]);
     free (series);
-    self->changes.observations = (size_t) rows;
-    self->changes.computed = computed;
-    PQclear (r);
-    int rc = copybuf_send (&buf, self->db, s_out_copy_sql, err, errlen);
     copybuf_free (&buf);
-    //  A temp table has no statistics until analyzed: without them the
-    //  upsert's join to the old values turns into a nested loop over tens
-    //  of thousands of rows and runs past the statement timeout.
-    if (rc || db_run (self->db, "analyze calc_out", 0, NULL, err, errlen))
+    copybuf_free (&sbuf);
+    int64_t t1 = zclock_usecs ();
+    self->changes.read_ms = (double) (t1 - t0) / 1000;
+    self->changes.observations = observations;
+    self->changes.computed = computed;
+    if (rc || db_run (self->db, "close calc_read", 0, NULL, err, errlen))
         return -1;
-    r = db_exec (self->db, s_upsert_sql, 0, NULL, DB_TUPLES, err, errlen);
-    if (!r)
+
+    //  A temp table has no statistics until analyzed: without them a
+    //  join to it can turn into a nested loop over tens of thousands of
+    //  rows and run past the statement timeout (docs/performance.md).
+    //  The value upsert does not join; the segment delete does.
+    if (db_run (self->db, "analyze calc_spc_out", 0, NULL, err, errlen)
+    ||  db_run (self->db, s_spc_delete_sql, 0, NULL, err, errlen)
+    ||  db_run (self->db, s_spc_upsert_sql, 0, NULL, err, errlen))
         return -1;
-    for (int i = 0; i < PQntuples (r); i++)
-        s_change_push (&self->changes, r, i, zhashx_lookup (self->indicators, PQgetvalue (r, i, 0)));
-    PQclear (r);
+    if (self->collect) {
+        PGresult *r = db_exec (self->db, s_upsert_returning_sql, 0, NULL, DB_TUPLES, err, errlen);
+        if (!r)
+            return -1;
+        for (int i = 0; i < PQntuples (r); i++)
+            s_change_push (&self->changes, r, i, zhashx_lookup (self->indicators, PQgetvalue (r, i, 0)));
+        PQclear (r);
+    }
+    else {
+        PGresult *r = db_exec (self->db, s_upsert_sql, 0, NULL, DB_COMMAND, err, errlen);
+        if (!r)
+            return -1;
+        self->changes.uncollected = (size_t) atoll (PQcmdTuples (r));
+        PQclear (r);
+    }
     //  calc_out empties at commit; a caller running several passes in one
     //  transaction must not see the previous pass's rows.
-    if (db_run (self->db, "truncate calc_out", 0, NULL, err, errlen))
+    if (db_run (self->db, "truncate calc_out, calc_spc_out", 0, NULL, err, errlen))
         return -1;
-    *changes = self->changes;
+    seq = s_high_water (self, err, errlen);
+    if (seq < 0)
+        return -1;
+    self->seen_seq = seq;
+    self->changes.write_ms = (double) (zclock_usecs () - t1) / 1000;
     return 0;
+}
+
+int
+calc_engine_run (calc_engine_t *self, const char *const *indicators, const char *const *breakdowns, size_t n,
+                 calc_changes_t *changes, char *err, size_t errlen)
+{
+    self->changes.n = self->changes.uncollected = self->changes.written = 0;
+    self->changes.computed = self->changes.observations = 0;
+    self->changes.read_ms = self->changes.write_ms = 0;
+    int rc = s_run (self, indicators, breakdowns, n, err, errlen);
+    if (rc)
+        calc_engine_forget (self);
+    *changes = self->changes;
+    return rc;
 }

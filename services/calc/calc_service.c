@@ -26,6 +26,8 @@ calc_new (db_t *db, zsock_t *events, char *err, size_t errlen)
     self->db = db;
     self->events = events;
     self->engine = engine;
+    //  Nobody to tell: count the changes instead of listing them.
+    calc_engine_set_collect (engine, events != NULL);
     return self;
 }
 
@@ -67,11 +69,18 @@ s_rollback (calc_t *self)
     db_run (self->db, "rollback", 0, NULL, err, sizeof err);
 }
 
+void
+calc_forget (calc_t *self)
+{
+    calc_engine_forget (self->engine);
+}
+
 int
 calc_process_pending (calc_t *self)
 {
     char err [512];
     const char *key [1] = { CALC_LOCK_KEY };
+    int64_t started = zclock_usecs ();
     if (db_run (self->db, "begin", 0, NULL, err, sizeof err))
         return -1;
     PGresult *r = db_exec (self->db, "select pg_advisory_xact_lock ($1::bigint)", 1, key, DB_TUPLES, err, sizeof err);
@@ -100,7 +109,8 @@ calc_process_pending (calc_t *self)
     strcpy (p, "}");
     PQclear (r);
     const char *params [1] = { ids };
-    r = db_exec (self->db, "select distinct i.code from observations o"
+    //  The (indicator, breakdown) pairs the batches touched.
+    r = db_exec (self->db, "select distinct i.code, o.breakdown from observations o"
                            " join indicators i on i.data_element = o.data_element"
                            " where o.batch_id = any ($1::bigint[])", 1, params, DB_TUPLES, err, sizeof err);
     if (!r) {
@@ -109,10 +119,14 @@ calc_process_pending (calc_t *self)
     }
     size_t n = (size_t) PQntuples (r);
     const char **codes = malloc ((n ? n : 1) * sizeof *codes);
-    for (size_t i = 0; i < n; i++)
+    const char **breakdowns = malloc ((n ? n : 1) * sizeof *breakdowns);
+    for (size_t i = 0; i < n; i++) {
         codes [i] = PQgetvalue (r, (int) i, 0);
+        breakdowns [i] = PQgetvalue (r, (int) i, 1);
+    }
     calc_changes_t changes = { 0 };
-    int rc = n ? calc_engine_run (self->engine, codes, n, &changes, err, sizeof err) : 0;
+    int rc = n ? calc_engine_run (self->engine, codes, breakdowns, n, &changes, err, sizeof err) : 0;
+    free (breakdowns);
     free (codes);
     PQclear (r);
     if (rc == 0)
@@ -121,13 +135,18 @@ calc_process_pending (calc_t *self)
     free (ids);
     if (rc || db_run (self->db, "commit", 0, NULL, err, sizeof err))
         goto fail;
-    log_info ("batches_processed", "{s:i, s:i, s:i, s:i}", "batches", nbatches, "indicators", (int) n,
-              "computed", (int) changes.computed, "changed", (int) changes.n);
+    log_info ("batches_processed", "{s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f}", "batches", nbatches,
+              "series_groups", (int) n, "observations", (int) changes.observations, "computed",
+              (int) changes.computed, "written", (int) changes.written, "changed", (int) changes.n,
+              "read_ms", changes.read_ms, "write_ms", changes.write_ms,
+              "pass_ms", (double) (zclock_usecs () - started) / 1000);
     s_publish (self, &changes);
     return nbatches;
 fail:
     log_error ("calc_failed", "{s:s}", "error", err);
     s_rollback (self);
+    //  What the engine remembers writing was rolled back with it.
+    calc_engine_forget (self->engine);
     return -1;
 }
 
@@ -143,16 +162,17 @@ calc_recompute_all (calc_t *self, size_t *computed)
     if (r)
         PQclear (r);
     if (!r || calc_engine_reload (self->engine, err, sizeof err)
-    ||  calc_engine_run (self->engine, NULL, 0, &changes, err, sizeof err)
+    ||  calc_engine_run (self->engine, NULL, NULL, 0, &changes, err, sizeof err)
     ||  db_run (self->db, "commit", 0, NULL, err, sizeof err)) {
         log_error ("recompute_failed", "{s:s}", "error", err);
         s_rollback (self);
+        calc_engine_forget (self->engine);
         return -1;
     }
     if (computed)
         *computed = changes.computed;
     s_publish (self, &changes);
-    return (long) changes.n;
+    return (long) (changes.n + changes.uncollected);
 }
 
 //  Passes run back to back for at most this long, then the service loop

@@ -24,6 +24,10 @@ int calc_process_pending (calc_t *self);
 //  changed.  Returns the number of values changed, or -1.
 long calc_recompute_all (calc_t *self, size_t *computed);
 
+//  Forgets what calc remembers writing, so the next pass writes (and
+//  compares in SQL) every value it computes, as a fresh process would.
+void calc_forget (calc_t *self);
+
 //  svc_reader_fn for the PULL socket: drains BatchCommitted messages and
 //  processes what is pending.
 int calc_on_batch (svc_t *svc, zsock_t *sock, void *arg);
