@@ -10,19 +10,28 @@
     feed would.  They go as protobuf SubmitBatch messages of BENCH_BATCH
     rows, one at a time, each waiting for its receipt like a partner does.
 
-    Each repetition uses two fresh databases: one that intake fills, one
-    that the baseline COPY fills (one COPY of all rows, one transaction,
-    as `psql \copy` would).  The order alternates between repetitions.
+    The same rows then go through the gateway over HTTP, once as JSON and
+    once as CSV bodies of BENCH_BATCH rows (POST /v1/batches with a
+    partner key, one connection kept alive, each waiting for its
+    receipt); only the requests are timed, not building the bodies.
+
+    Each repetition uses a fresh database per path: ZMQ, HTTP JSON, HTTP
+    CSV and the baseline COPY (one COPY of all rows, one transaction, as
+    `psql \copy` would).  The order rotates between repetitions.
 
     Environment: BENCH_DATABASE_URL (required), BENCH_BIN_DIR,
     BENCH_LOG_DIR, BENCH_ROWS (1000000), BENCH_BATCH (10000), BENCH_REPS
-    (3), BENCH_OUT (JSON file to write).  */
+    (3), BENCH_HTTP (1; 0 skips the HTTP paths), BENCH_OUT (JSON file to
+    write).  */
 #include "bench_util.h"
 #include "copybuf.h"
 #include "log.h"
 #include "msg.h"
 #include "period.h"
 
+#include "apikey.h"
+
+#include <curl/curl.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
@@ -60,6 +69,139 @@ s_figures (int de, int org, int brk, int slot, double *num, double *den)
     double n = floor (d * (p > 1 ? 1 : p));
     *num = n;
     *den = d < 1 ? 1 : d;
+}
+
+//  The rows, shared by the HTTP path.
+static const slot_t *s_slots;
+static const row_t *s_rows;
+static const bench_ref_t *s_ref;
+
+//  One batch as a JSON or CSV body.  Caller frees.
+static char *
+s_body (bool csv, size_t from, size_t to, size_t bi, size_t *len)
+{
+    char *out = NULL;
+    FILE *f = open_memstream (&out, len);
+    if (csv)
+        fprintf (f, "data_element,org_unit,period,breakdown,numerator,denominator\r\n");
+    else
+        fprintf (f, "{\"batch_key\": \"bench-json-%06zu\", \"observations\": [", bi);
+    for (size_t i = from; i < to; i++) {
+        const row_t *r = &s_rows [i];
+        const slot_t *sl = &s_slots [r->slot];
+        if (csv)
+            fprintf (f, "%s,%s,%s,%s,%.0f,%.0f\r\n", sl->de, s_ref->practices [r->org], sl->period,
+                     s_ref->breakdowns [r->brk], r->num, r->den);
+        else
+            fprintf (f, "%s{\"data_element\":\"%s\",\"org_unit\":\"%s\",\"period\":\"%s\",\"breakdown\":\"%s\","
+                     "\"numerator\":%.0f,\"denominator\":%.0f}", i > from ? "," : "", sl->de,
+                     s_ref->practices [r->org], sl->period, s_ref->breakdowns [r->brk], r->num, r->den);
+    }
+    if (!csv)
+        fprintf (f, "]}");
+    fclose (f);
+    return out;
+}
+
+static size_t
+s_sink (char *data, size_t size, size_t n, void *arg)
+{
+    FILE *f = arg;
+    return fwrite (data, size, n, f);
+}
+
+//  Sends every row through the gateway as JSON or CSV batches.  Returns
+//  the seconds spent in requests; *intake_mb and *gateway_mb get the
+//  services' peak RSS.
+static double
+s_http_run (const char *base, int rep, bool csv, size_t nr, size_t batch, double *intake_mb, double *gateway_mb)
+{
+    char db [64], url [512], tag [64], err [512];
+    snprintf (db, sizeof db, "bench_http_%s_%d", csv ? "csv" : "json", rep);
+    snprintf (tag, sizeof tag, "intake-http-%s-%d", csv ? "csv" : "json", rep);
+    bench_db_fresh (base, db, url, sizeof url);
+    bench_env_t env;
+    bench_env_init (&env, url);
+    pid_t intake = bench_spawn (&env, "intake", tag);
+    pid_t gateway = bench_spawn (&env, "gateway", tag);
+    if (bench_ping (env.intake, 30000))
+        bench_die ("intake did not answer Ping (see its log in BENCH_LOG_DIR)");
+    db_t *kdb = db_new (url, "bench-key", 30000);
+    char key [APIKEY_LEN + 1];
+    if (db_connect (kdb, 30000, err, sizeof err)
+    ||  apikey_create (kdb, "partner", "gp-practices", "bench", key, err, sizeof err) < 0)
+        bench_die ("api key: %s", err);
+    db_destroy (&kdb);
+    PGconn *c = bench_pg (url);
+    bench_sql (c, "checkpoint");
+
+    CURL *curl = curl_easy_init ();
+    char endpoint [128], auth [128];
+    snprintf (endpoint, sizeof endpoint, "http://127.0.0.1:%d/v1/batches", env.http_port);
+    snprintf (auth, sizeof auth, "Authorization: Bearer %s", key);
+    //  The gateway may still be starting: wait for /healthz.
+    char health [128];
+    snprintf (health, sizeof health, "http://127.0.0.1:%d/healthz", env.http_port);
+    long code = 0;
+    for (int i = 0; i < 300 && code != 200; i++) {
+        FILE *devnull = fopen ("/dev/null", "w");
+        curl_easy_setopt (curl, CURLOPT_URL, health);
+        curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_sink);
+        curl_easy_setopt (curl, CURLOPT_WRITEDATA, devnull);
+        if (curl_easy_perform (curl) == CURLE_OK)
+            curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &code);
+        fclose (devnull);
+        if (code != 200)
+            usleep (100000);
+    }
+    if (code != 200)
+        bench_die ("the gateway did not answer /healthz (see its log in BENCH_LOG_DIR)");
+    double total = 0;
+    size_t nbatches = (nr + batch - 1) / batch;
+    for (size_t bi = 0; bi < nbatches; bi++) {
+        size_t from = bi * batch, to = from + batch > nr ? nr : from + batch, len;
+        char *body = s_body (csv, from, to, bi, &len);
+        char bkey [96];
+        snprintf (bkey, sizeof bkey, "X-Batch-Key: bench-csv-%06zu", bi);
+        struct curl_slist *h = curl_slist_append (NULL, auth);
+        h = curl_slist_append (h, csv ? "Content-Type: text/csv" : "Content-Type: application/json");
+        if (csv)
+            h = curl_slist_append (h, bkey);
+        h = curl_slist_append (h, "Expect:");
+        char *resp = NULL;
+        size_t rlen = 0;
+        FILE *rf = open_memstream (&resp, &rlen);
+        curl_easy_setopt (curl, CURLOPT_URL, endpoint);
+        curl_easy_setopt (curl, CURLOPT_HTTPHEADER, h);
+        curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE, (long) len);
+        curl_easy_setopt (curl, CURLOPT_WRITEDATA, rf);
+        curl_easy_setopt (curl, CURLOPT_TIMEOUT, 600L);
+        double t0 = bench_now ();
+        CURLcode rc = curl_easy_perform (curl);
+        total += bench_now () - t0;
+        fclose (rf);
+        code = 0;
+        curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &code);
+        if (rc != CURLE_OK || code != 200 || !strstr (resp, "\"committed\""))
+            bench_die ("HTTP %s batch %zu: %s, status %ld: %.300s", csv ? "CSV" : "JSON", bi,
+                       curl_easy_strerror (rc), code, resp ? resp : "");
+        curl_slist_free_all (h);
+        curl_easy_setopt (curl, CURLOPT_HTTPHEADER, NULL);
+        free (resp);
+        free (body);
+    }
+    curl_easy_cleanup (curl);
+    *intake_mb = (double) bench_vmhwm_kb (intake) / 1024;
+    *gateway_mb = (double) bench_vmhwm_kb (gateway) / 1024;
+    bench_stop (gateway, 10000);
+    bench_stop (intake, 10000);
+    double n = bench_sql_num (c, "select count(*) from observations where current");
+    PQfinish (c);
+    if ((size_t) n != nr)
+        bench_die ("HTTP %s stored %.0f rows, want %zu", csv ? "CSV" : "JSON", n, nr);
+    bench_db_drop (base, db);
+    return total;
 }
 
 int
@@ -207,10 +349,26 @@ main (void)
     double batch_ms_p50 [BENCH_MAX_REPS], batch_ms_max [BENCH_MAX_REPS];
     long warnings [BENCH_MAX_REPS];
     double *batch_ms = calloc (nbatches, sizeof *batch_ms);
+    int nphases = bench_env_long ("BENCH_HTTP", 1) ? 4 : 2;
+    double http_rate [2] [BENCH_MAX_REPS], http_ratio [2] [BENCH_MAX_REPS], http_vs_zmq [2] [BENCH_MAX_REPS];
+    double http_intake_mb [2] [BENCH_MAX_REPS], http_gateway_mb [2] [BENCH_MAX_REPS];
+    s_slots = slots;
+    s_rows = rows;
+    s_ref = &ref;
+    curl_global_init (CURL_GLOBAL_DEFAULT);
     for (int rep = 0; rep < reps; rep++) {
-        for (int phase = 0; phase < 2; phase++) {
-            bool do_intake = (phase == 0) == (rep % 2 == 0);
-            if (do_intake) {
+        for (int phase = 0; phase < nphases; phase++) {
+            int what = (phase + rep) % nphases;     //  0 ZMQ, 1 COPY, 2 HTTP JSON, 3 HTTP CSV
+            if (what >= 2) {
+                bool csv = what == 3;
+                double t = s_http_run (base, rep, csv, nr, (size_t) batch, &http_intake_mb [csv] [rep],
+                                       &http_gateway_mb [csv] [rep]);
+                http_rate [csv] [rep] = (double) nr / t;
+                printf ("  rep %d HTTP %s: %.2f s, %.0f rows/s, peak RSS intake %.1f MB, gateway %.1f MB\n",
+                        rep + 1, csv ? "CSV " : "JSON", t, http_rate [csv] [rep], http_intake_mb [csv] [rep],
+                        http_gateway_mb [csv] [rep]);
+            }
+            else if (what == 0) {
                 char db [64], tag [64], err [512] = "";
                 snprintf (db, sizeof db, "bench_intake_%d", rep);
                 int rc = -2;
@@ -311,6 +469,10 @@ main (void)
             fflush (stdout);
         }
         ratio [rep] = rate [rep] / copy_rate [rep];
+        for (int k = 0; k < 2 && nphases == 4; k++) {
+            http_ratio [k] [rep] = http_rate [k] [rep] / copy_rate [rep];
+            http_vs_zmq [k] [rep] = http_rate [k] [rep] / rate [rep];
+        }
     }
 
     bench_stat_t sr = bench_stat (rate, reps), sc = bench_stat (copy_rate, reps), sq = bench_stat (ratio, reps);
@@ -321,6 +483,22 @@ main (void)
     bench_row ("intake rows/s (ZMQ SubmitBatch)", sr, "rows/s", "COPY rows/s", sc, sq.median, ">= 0.5",
                sq.median >= 0.5 ? "met" : "MISSED");
     bench_row ("intake peak RSS (VmHWM)", sm, "MB", NULL, sm, NAN, "< 100 MB", peak < 100 ? "met" : "MISSED");
+    bench_stat_t hr [2], hq [2], hz [2], hi [2], hg [2];
+    for (int k = 0; k < 2 && nphases == 4; k++) {
+        hr [k] = bench_stat (http_rate [k], reps);
+        hq [k] = bench_stat (http_ratio [k], reps);
+        hz [k] = bench_stat (http_vs_zmq [k], reps);
+        hi [k] = bench_stat (http_intake_mb [k], reps);
+        hg [k] = bench_stat (http_gateway_mb [k], reps);
+        bench_row (k ? "intake rows/s (HTTP CSV)" : "intake rows/s (HTTP JSON)", hr [k], "rows/s", "COPY rows/s",
+                   sc, hq [k].median, ">= 0.4", hq [k].median >= 0.4 ? "met" : "MISSED");
+        bench_row (k ? "  HTTP CSV vs ZMQ" : "  HTTP JSON vs ZMQ", hr [k], "rows/s", "ZMQ rows/s", sr,
+                   hz [k].median, "-", "");
+        bench_row (k ? "gateway peak RSS (CSV)" : "gateway peak RSS (JSON)", hg [k], "MB", NULL, hg [k], NAN,
+                   "< 100 MB", hg [k].max < 100 ? "met" : "MISSED");
+        bench_row (k ? "intake peak RSS (HTTP CSV)" : "intake peak RSS (HTTP JSON)", hi [k], "MB", NULL, hi [k],
+                   NAN, "< 100 MB", hi [k].max < 100 ? "met" : "MISSED");
+    }
     printf ("  ratio intake/COPY per repetition:");
     for (int i = 0; i < reps; i++)
         printf (" %.3f", ratio [i]);
@@ -351,6 +529,21 @@ main (void)
         json_object_set_new (j, "intake_peak_rss_mb", json_pack ("{s:f, s:f, s:f, s:b}", "median", sm.median,
                                                                  "max", sm.max, "goal_max", 100.0, "met",
                                                                  peak < 100));
+        for (int k = 0; k < 2 && nphases == 4; k++) {
+            json_t *runs_h = json_array ();
+            for (int i = 0; i < reps; i++)
+                json_array_append_new (runs_h, json_pack ("{s:f, s:f, s:f, s:f, s:f}", "rows_per_s",
+                                                          http_rate [k] [i], "ratio_over_copy", http_ratio [k] [i],
+                                                          "ratio_over_zmq", http_vs_zmq [k] [i],
+                                                          "intake_peak_rss_mb", http_intake_mb [k] [i],
+                                                          "gateway_peak_rss_mb", http_gateway_mb [k] [i]));
+            json_object_set_new (j, k ? "http_csv" : "http_json", json_pack (
+                "{s:o, s:{s:f, s:f, s:f}, s:{s:f, s:f, s:f, s:f, s:b}, s:{s:f, s:f, s:f}, s:f, s:f}",
+                "runs", runs_h, "rows_per_s", "median", hr [k].median, "min", hr [k].min, "max", hr [k].max,
+                "ratio_over_copy", "median", hq [k].median, "min", hq [k].min, "max", hq [k].max, "goal_min", 0.4,
+                "met", hq [k].median >= 0.4, "ratio_over_zmq", "median", hz [k].median, "min", hz [k].min,
+                "max", hz [k].max, "gateway_peak_rss_mb", hg [k].max, "intake_peak_rss_mb", hi [k].max));
+        }
         if (json_dump_file (j, out, JSON_INDENT (2)))
             bench_die ("cannot write %s", out);
         json_decref (j);

@@ -28,7 +28,7 @@ struct _calc_engine_t {
     orgtree_t *orgs;            //  the org tree
     calc_changes_t changes;     //  last run's changes
     calc_seen_t seen;           //  fingerprints of what was last written
-    long long seen_seq;         //  high-water change_seq they hold for
+    long long seen_seq;         //  computed_generation they hold for
     bool collect;               //  list each change (false: count them)
 };
 
@@ -376,7 +376,6 @@ s_emit (calc_engine_t *self, copybuf_t *buf, const s_ind_t *ind, const char *bre
             segment_start = in->period.start;
         }
         const char *variation = o->has_spc ? calc_variation_name (o->spc.variation) : NULL;
-        const char *assurance = o->has_spc ? calc_assurance_name (o->assurance) : NULL;
         const char *rule = o->has_spc && o->spc.special_cause ? calc_spc_rule_name (o->spc.rule) : NULL;
         double num = fraction && in->has_num ? in->num : NAN, den = fraction && in->has_den ? in->den : NAN;
         //  Key: series and period.  Fingerprint: every column below.
@@ -394,7 +393,6 @@ s_emit (calc_engine_t *self, copybuf_t *buf, const s_ind_t *ind, const char *bre
         fp = s_fp_int (fp, o->benchmark);
         fp = s_fp_num (fp, o->england);
         fp = s_fp_str (fp, variation);
-        fp = s_fp_str (fp, assurance);
         fp = s_fp_str (fp, rule);
         fp = s_fp_int (fp, o->has_spc ? segment_start : -1);
         fp = s_fp_str (fp, in->assessment);
@@ -420,7 +418,6 @@ s_emit (calc_engine_t *self, copybuf_t *buf, const s_ind_t *ind, const char *bre
         copybuf_text (buf, calc_benchmark_name (o->benchmark));
         copybuf_num (buf, o->england);
         copybuf_text (buf, variation);
-        copybuf_text (buf, assurance);
         copybuf_text (buf, rule);
         copybuf_text (buf, o->has_spc ? period_iso (segment_start, seg, sizeof seg) : NULL);
         copybuf_text (buf, in->assessment);
@@ -458,6 +455,7 @@ s_emit_segments (calc_engine_t *self, copybuf_t *buf, const s_ind_t *ind, const 
         fp = s_fp_num (fp, p->mean);
         fp = s_fp_num (fp, p->lcl);
         fp = s_fp_num (fp, p->ucl);
+        fp = s_fp_int (fp, out [segs [g].first].assurance);
     }
     if (nsegs && !calc_seen_check (&self->seen, calc_seen_final (s_series_key (ind, s->org, breakdown, 2)),
                                    calc_seen_final (fp))) {
@@ -473,6 +471,7 @@ s_emit_segments (calc_engine_t *self, copybuf_t *buf, const s_ind_t *ind, const 
             copybuf_num (buf, p->lcl);
             copybuf_num (buf, p->ucl);
             copybuf_text (buf, segs [g].points < 13 ? "t" : "f");
+            copybuf_text (buf, calc_assurance_name (out [segs [g].first].assurance));
             copybuf_end_row (buf);
         }
     }
@@ -488,11 +487,12 @@ static const char *s_spc_table_sql =
 static const char *s_out_copy_sql =
     "copy calc_out (indicator, org_unit, period, breakdown, period_type, period_start, period_end,"
     " numerator, denominator, value, ci_low, ci_high, status, achievement, short_trend, annual_trend,"
-    " benchmark, england_value, spc_variation, spc_assurance, spc_rule, spc_segment, assessment, note)"
+    " benchmark, england_value, spc_variation, spc_rule, spc_segment, assessment, note)"
     " from stdin";
 
 static const char *s_spc_copy_sql =
-    "copy calc_spc_out (indicator, org_unit, breakdown, segment_start, points, mean, lcl, ucl, trial) from stdin";
+    "copy calc_spc_out (indicator, org_unit, breakdown, segment_start, points, mean, lcl, ucl, trial, assurance)"
+    " from stdin";
 
 //  Upserts the computed values; only rows that differ get a new change
 //  sequence, and only those come back (s_upsert_returning) or are
@@ -502,18 +502,18 @@ static const char *s_spc_copy_sql =
 #define S_UPSERT_SQL \
     "insert into indicator_points (indicator, org_unit, period, breakdown, period_type, period_start," \
     "   period_end, numerator, denominator, value, ci_low, ci_high, status, achievement, short_trend," \
-    "   annual_trend, benchmark, england_value, spc_variation, spc_assurance, spc_rule, spc_segment," \
+    "   annual_trend, benchmark, england_value, spc_variation, spc_rule, spc_segment," \
     "   assessment, note)" \
     "  select indicator, org_unit, period, breakdown, period_type, period_start, period_end, numerator," \
     "   denominator, value, ci_low, ci_high, status, achievement, short_trend, annual_trend, benchmark," \
-    "   england_value, spc_variation, spc_assurance, spc_rule, spc_segment, assessment, note from calc_out" \
+    "   england_value, spc_variation, spc_rule, spc_segment, assessment, note from calc_out" \
     "  on conflict (indicator, org_unit, period, breakdown) do update set" \
     "   numerator = excluded.numerator, denominator = excluded.denominator, value = excluded.value," \
     "   ci_low = excluded.ci_low, ci_high = excluded.ci_high, status = excluded.status," \
     "   achievement = excluded.achievement, short_trend = excluded.short_trend," \
     "   annual_trend = excluded.annual_trend, benchmark = excluded.benchmark," \
     "   england_value = excluded.england_value, spc_variation = excluded.spc_variation," \
-    "   spc_assurance = excluded.spc_assurance, spc_rule = excluded.spc_rule," \
+    "   spc_rule = excluded.spc_rule," \
     "   spc_segment = excluded.spc_segment, assessment = excluded.assessment, note = excluded.note," \
     "   prev_status = indicator_points.status," \
     "   change_seq = nextval ('indicator_change_seq'), computed_at = now ()" \
@@ -521,11 +521,11 @@ static const char *s_spc_copy_sql =
     "   indicator_points.ci_low, indicator_points.ci_high, indicator_points.status," \
     "   indicator_points.achievement, indicator_points.short_trend, indicator_points.annual_trend," \
     "   indicator_points.benchmark, indicator_points.england_value, indicator_points.spc_variation," \
-    "   indicator_points.spc_assurance, indicator_points.spc_rule, indicator_points.spc_segment," \
+    "   indicator_points.spc_rule, indicator_points.spc_segment," \
     "   indicator_points.assessment, indicator_points.note)" \
     "   is distinct from (excluded.numerator, excluded.denominator, excluded.value, excluded.ci_low," \
     "   excluded.ci_high, excluded.status, excluded.achievement, excluded.short_trend, excluded.annual_trend," \
-    "   excluded.benchmark, excluded.england_value, excluded.spc_variation, excluded.spc_assurance," \
+    "   excluded.benchmark, excluded.england_value, excluded.spc_variation," \
     "   excluded.spc_rule, excluded.spc_segment, excluded.assessment, excluded.note)"
 
 static const char *s_upsert_sql = S_UPSERT_SQL;
@@ -546,19 +546,25 @@ static const char *s_spc_delete_sql =
     " and s.segment_start = d.segment_start";
 
 static const char *s_spc_upsert_sql =
-    "insert into indicator_spc (indicator, org_unit, breakdown, segment_start, points, mean, lcl, ucl, trial)"
-    " select indicator, org_unit, breakdown, segment_start, points, mean, lcl, ucl, trial from calc_spc_out"
+    "insert into indicator_spc (indicator, org_unit, breakdown, segment_start, points, mean, lcl, ucl, trial,"
+    "  assurance)"
+    " select indicator, org_unit, breakdown, segment_start, points, mean, lcl, ucl, trial, assurance from calc_spc_out"
     " on conflict (indicator, org_unit, breakdown, segment_start) do update set points = excluded.points,"
     "  mean = excluded.mean, lcl = excluded.lcl, ucl = excluded.ucl, trial = excluded.trial,"
-    "  change_seq = nextval ('indicator_change_seq'), computed_at = now ()"
-    " where (indicator_spc.points, indicator_spc.mean, indicator_spc.lcl, indicator_spc.ucl, indicator_spc.trial)"
-    "  is distinct from (excluded.points, excluded.mean, excluded.lcl, excluded.ucl, excluded.trial)";
+    "  assurance = excluded.assurance, change_seq = nextval ('indicator_change_seq'), computed_at = now ()"
+    " where (indicator_spc.points, indicator_spc.mean, indicator_spc.lcl, indicator_spc.ucl, indicator_spc.trial,"
+    "  indicator_spc.assurance) is distinct from (excluded.points, excluded.mean, excluded.lcl, excluded.ucl,"
+    "  excluded.trial, excluded.assurance)";
 
-//  The newest change sequence in the computed tables: while it is what
-//  this engine last saw, nobody else has written them.
-static const char *s_high_water_sql =
-    "select greatest ((select max (change_seq) from indicator_points),"
-    " (select max (change_seq) from indicator_spc), 0)";
+//  The computed tables' write counter (migration 0006): every statement
+//  that writes them adds one.
+static const char *s_high_water_sql = "select n from computed_generation";
+
+//  How far a run's own statements move the counter: the segment delete
+//  once, and each of the two upserts twice (an INSERT ... ON CONFLICT DO
+//  UPDATE fires both the INSERT and the UPDATE statement triggers, even
+//  when no row is affected).
+#define CALC_WRITE_STATEMENTS 5
 
 static void
 s_change_push (calc_changes_t *c, PGresult *r, int i, const s_ind_t *ind)
@@ -677,8 +683,8 @@ static int
 s_run (calc_engine_t *self, const char *const *indicators, const char *const *breakdowns, size_t n,
        char *err, size_t errlen)
 {
-    //  The cache holds only while nobody else has written since this
-    //  engine's last pass (calc passes are serialised by their lock).
+    //  The fingerprints hold only while nobody else has written since
+    //  this engine's last run.
     long long seq = s_high_water (self, err, errlen);
     if (seq < 0)
         return -1;
@@ -821,10 +827,15 @@ s_run (calc_engine_t *self, const char *const *indicators, const char *const *br
     //  transaction must not see the previous pass's rows.
     if (db_run (self->db, "truncate calc_out, calc_spc_out", 0, NULL, err, errlen))
         return -1;
-    seq = s_high_water (self, err, errlen);
-    if (seq < 0)
+    long long after = s_high_water (self, err, errlen);
+    if (after < 0)
         return -1;
-    self->seen_seq = seq;
+    //  Moved by more than this run's own statements: someone wrote in
+    //  between (their transaction held the counter until it committed).
+    if (after != seq + CALC_WRITE_STATEMENTS)
+        calc_engine_forget (self);
+    else
+        self->seen_seq = after;
     self->changes.write_ms = (double) (zclock_usecs () - t1) / 1000;
     return 0;
 }

@@ -12,9 +12,11 @@
     Only what differs from the stored values is sent to PostgreSQL: the
     engine keeps a fingerprint of every row it last wrote (calc_seen.h)
     and drops a recomputed row whose fingerprint is unchanged.  The
-    fingerprints are forgotten when the computed tables' newest change
-    sequence is not the one this engine left (someone else wrote) and
-    when a run fails; the caller forgets them when it rolls back.
+    fingerprints are forgotten when the computed tables' write counter
+    (computed_generation, bumped by a trigger on every statement) is not
+    where this engine left it (someone else wrote: a hand edit, a
+    restore, another process) and when a run fails; the caller forgets
+    them when it rolls back.
 
     SPC limits are stored per series segment (indicator_spc), not per
     point, so a new month changes the points whose verdicts change, not

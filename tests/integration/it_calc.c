@@ -85,6 +85,62 @@ static const char *s_practices_revised =
     "{\"batch_key\": \"htn-2\", \"observations\": ["
     " {\"data_element\": \"htn-treated-to-target\", \"org_unit\": \"syn-p02\", \"period\": \"FY2024-25\", \"numerator\": 500, \"denominator\": 1000}]}";
 
+//  One practice's series, year by year (SPC per series).
+static const char *s_series_3 =
+    "{\"batch_key\": \"spc-3\", \"observations\": ["
+    " {\"data_element\": \"htn-treated-to-target\", \"org_unit\": \"syn-p05\", \"period\": \"FY2021-22\", \"numerator\": 700, \"denominator\": 1000},"
+    " {\"data_element\": \"htn-treated-to-target\", \"org_unit\": \"syn-p05\", \"period\": \"FY2022-23\", \"numerator\": 720, \"denominator\": 1000},"
+    " {\"data_element\": \"htn-treated-to-target\", \"org_unit\": \"syn-p05\", \"period\": \"FY2023-24\", \"numerator\": 710, \"denominator\": 1000}]}";
+
+static const char *s_series_4 =
+    "{\"batch_key\": \"spc-4\", \"observations\": ["
+    " {\"data_element\": \"htn-treated-to-target\", \"org_unit\": \"syn-p05\", \"period\": \"FY2024-25\", \"numerator\": 730, \"denominator\": 1000}]}";
+
+static const char *s_other_practice =
+    "{\"batch_key\": \"spc-other\", \"observations\": ["
+    " {\"data_element\": \"htn-treated-to-target\", \"org_unit\": \"syn-p06\", \"period\": \"FY2024-25\", \"numerator\": 750, \"denominator\": 1000}]}";
+
+//  SPC limits live per series segment: a new year adds one point and
+//  moves the limits without rewriting the earlier points.  calc sends
+//  only what changed, yet notices when someone else wrote the values.
+static void
+s_spc_per_series (harness_t *h)
+{
+    s_push (h, "gp-practices", s_series_3, "committed");
+    CHECK (s_wait_for ("select points || ' ' || round (mean::numeric, 2) || ' ' || trial from indicator_spc"
+                       " where indicator = 'htn-treated-to-target' and org_unit = 'syn-p05' and breakdown = 'total'",
+                       "3 71.00 true", 10000));
+    //  Every point of the series shows those limits through the view.
+    CHECK_STR (s_query ("select count(*) || ' ' || count (distinct round (spc_mean::numeric, 6)) from indicator_values"
+                        " where indicator = 'htn-treated-to-target' and org_unit = 'syn-p05' and spc_mean is not null"),
+               "3 1");
+    char before [32];
+    snprintf (before, sizeof before, "%s", s_query ("select max (change_seq) from indicator_points"));
+
+    s_push (h, "gp-practices", s_series_4, "committed");
+    CHECK (s_wait_for ("select points || ' ' || round (mean::numeric, 2) from indicator_spc"
+                       " where indicator = 'htn-treated-to-target' and org_unit = 'syn-p05' and breakdown = 'total'",
+                       "4 71.50", 10000));
+    char sql [512];
+    snprintf (sql, sizeof sql, "select string_agg (period, ',' order by period) from indicator_points"
+              " where indicator = 'htn-treated-to-target' and org_unit = 'syn-p05' and change_seq > %s", before);
+    CHECK_STR (s_query (sql), "FY2024-25");
+    CHECK_STR (s_query ("select count (distinct round (spc_mean::numeric, 6)) || ' ' || min (round (spc_mean::numeric, 2))"
+                        " from indicator_values where indicator = 'htn-treated-to-target' and org_unit = 'syn-p05'"),
+               "1 71.50");
+
+    //  A hand edit deletes a computed value.  The next batch that touches
+    //  the same indicator and breakdown brings it back: calc does not
+    //  trust what it remembers writing once someone else has written.
+    CHECK_STR (s_query ("with d as (delete from indicator_points where indicator = 'htn-treated-to-target'"
+                        " and org_unit = 'syn-p05' and period = 'FY2021-22' returning 1) select count(*) from d"), "1");
+    s_push (h, "gp-practices", s_other_practice, "committed");
+    CHECK (s_wait_for ("select count(*) from indicator_points where indicator = 'htn-treated-to-target'"
+                       " and org_unit in ('syn-p05', 'syn-p06')", "5", 10000));
+    CHECK_STR (s_query ("select round (value::numeric, 1) from indicator_values where indicator = 'htn-treated-to-target'"
+                        " and org_unit = 'syn-p05' and period = 'FY2021-22'"), "70.0");
+}
+
 int
 main (void)
 {
@@ -155,16 +211,20 @@ main (void)
     CHECK_STR (s_query ("select count(*) from batches b where not exists"
                         " (select 1 from calc_processed p where p.batch_id = b.id)"), "0");
 
+    s_spc_per_series (&h);
+
     //  A full recompute gives exactly what the incremental path gave.
     char *before = strdup (s_query ("select md5 (string_agg (v::text, ',' order by indicator, org_unit, period, breakdown))"
                                     " from (select indicator, org_unit, period, breakdown, value, ci_low, ci_high, status,"
-                                    " short_trend, annual_trend, benchmark, spc_variation, change_seq from indicator_values) v"));
+                                    " short_trend, annual_trend, benchmark, spc_variation, spc_mean, spc_lcl, spc_ucl,"
+                                    " change_seq from indicator_values) v"));
     char bin [512];
     harness_bin ("carewatch", bin, sizeof bin);
     CHECK_INT (harness_sh ("%s recompute | tee /dev/stderr | grep -q '; 0 changed'", bin), 0);
     CHECK_STR (s_query ("select md5 (string_agg (v::text, ',' order by indicator, org_unit, period, breakdown))"
                         " from (select indicator, org_unit, period, breakdown, value, ci_low, ci_high, status,"
-                        " short_trend, annual_trend, benchmark, spc_variation, change_seq from indicator_values) v"),
+                        " short_trend, annual_trend, benchmark, spc_variation, spc_mean, spc_lcl, spc_ucl,"
+                        " change_seq from indicator_values) v"),
                before);
     free (before);
 
