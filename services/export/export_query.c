@@ -167,12 +167,13 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
         return NULL;
     }
     //  The last eight values of each indicator, for the sparklines.
-    const char *sq [3] = { org, code, period_type_name (cur.type) };
-    PGresult *s = db_exec (db, "select indicator, period, value from (select indicator, period, value, period_end,"
-                               " row_number () over (partition by indicator order by period_end desc) as n"
-                               " from indicator_values where org_unit = $1 and breakdown = 'total' and period_type = $3"
-                               " and period_end <= (select period_end from indicator_values where period = $2 limit 1)) x"
-                               " where n <= 8 order by indicator, period_end", 3, sq, DB_TUPLES, err, errlen);
+    //  Per indicator, a short backward range scan of its series index.
+    const char *sq [3] = { org, end, period_type_name (cur.type) };
+    PGresult *s = db_exec (db, "select i.code, h.period, h.value from indicators i cross join lateral"
+                               " (select period, value, period_end from indicator_points h where h.indicator = i.code"
+                               "  and h.org_unit = $1 and h.breakdown = 'total' and h.period_end <= $2::date"
+                               "  and h.period_type = $3 order by h.period_end desc limit 8) h"
+                               " order by i.code, h.period_end", 3, sq, DB_TUPLES, err, errlen);
     json_t *doc = json_object ();
     char label [64], title [256];
     export_period_label (code, label, sizeof label);
@@ -187,18 +188,22 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
     json_t *st = json_pack ("{s:i, s:i, s:i, s:i}", "improved", 0, "consistent", 0, "worsening", 0, "cannot_compare", 0);
     json_t *at = json_deep_copy (st);
     json_t *groups = json_array (), *group = NULL;
-    int sp = 0;
+    //  Sparkline points by indicator (the rows come by domain, then code).
+    json_t *spark = json_object ();
+    for (int k = 0; s && k < PQntuples (s); k++) {
+        json_t *a = json_object_get (spark, PQgetvalue (s, k, 0));
+        if (!a)
+            json_object_set_new (spark, PQgetvalue (s, k, 0), a = json_array ());
+        json_array_append_new (a, json_pack ("{s:s, s:o}", "period", PQgetvalue (s, k, 1), "value", s_num (s, k, 2)));
+    }
     for (int i = 0; i < PQntuples (r); i++) {
         const char *domain = PQgetvalue (r, i, 2), *ind = PQgetvalue (r, i, 0);
         if (!group || strcmp (json_string_value (json_object_get (group, "domain")), domain)) {
             group = json_pack ("{s:s, s:[]}", "domain", domain, "rows");
             json_array_append_new (groups, group);
         }
-        json_t *series = json_array ();
-        for (; s && sp < PQntuples (s) && strcmp (PQgetvalue (s, sp, 0), ind) < 0; sp++)
-            ;
-        for (; s && sp < PQntuples (s) && strcmp (PQgetvalue (s, sp, 0), ind) == 0; sp++)
-            json_array_append_new (series, json_pack ("{s:s, s:o}", "period", PQgetvalue (s, sp, 1), "value", s_num (s, sp, 2)));
+        json_t *series = json_object_get (spark, ind);
+        series = series ? json_incref (series) : json_array ();
         const char *row_status = PQgetvalue (r, i, 11);
         char btext [160];
         s_benchmark_text (PQgetvalue (r, i, 14), r, i, 15, btext, sizeof btext);
@@ -240,6 +245,7 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
     PQclear (r);
     if (s)
         PQclear (s);
+    json_decref (spark);
     json_object_set_new (doc, "dashboard", json_pack ("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:o, s:o}",
         "due", due, "reported", reported, "missing", due - reported, "on_target", counts [0],
         "tolerance", counts [1], "below_target", counts [2], "no_target", counts [4],
