@@ -20,7 +20,10 @@
     BENCH_LOG_DIR, BENCH_LAT_ROWS (1000), BENCH_LAT_BATCHES (50),
     BENCH_LAT_GAP_MS (250), BENCH_LAT_WAIT_S (30: longest wait for a
     batch's first event before calc counts as stuck), BENCH_REPS (3),
-    BENCH_OUT.  */
+    BENCH_CALC_WORKERS (1; 2 starts a second carewatch-calc on the same
+    database with its own sockets: intake notifies the first, the second
+    finds pending batches on its 250 ms timer, and the events of both are
+    read), BENCH_OUT.  */
 #include "bench_util.h"
 #include "log.h"
 #include "msg.h"
@@ -45,6 +48,7 @@ main (void)
     int reps = (int) bench_env_long ("BENCH_REPS", 3);
     if (reps > BENCH_MAX_REPS)
         reps = BENCH_MAX_REPS;
+    int workers = (int) bench_env_long ("BENCH_CALC_WORKERS", 1) >= 2 ? 2 : 1;
 
     double p50 [BENCH_MAX_REPS], p99 [BENCH_MAX_REPS], maxl [BENCH_MAX_REPS], first [BENCH_MAX_REPS],
         last [BENCH_MAX_REPS], b50 [BENCH_MAX_REPS], b99 [BENCH_MAX_REPS], r50 [BENCH_MAX_REPS],
@@ -123,10 +127,24 @@ main (void)
         pid_t intake_pid = bench_spawn (&env, "intake", tag);
         if (bench_ping (env.calc_control, 30000) || bench_ping (env.intake, 30000))
             bench_die ("calc or intake did not answer Ping (see the logs in BENCH_LOG_DIR)");
+        //  A second worker: sockets of its own (its PULL gets nothing; it
+        //  works from its timer), the same database.
+        bench_env_t env2;
+        pid_t calc2_pid = 0;
+        char tag2 [80];
+        if (workers == 2) {
+            bench_env_init (&env2, url);
+            snprintf (tag2, sizeof tag2, "%s-w2", tag);
+            calc2_pid = bench_spawn (&env2, "calc", tag2);
+            if (bench_ping (env2.calc_control, 30000))
+                bench_die ("the second calc did not answer Ping (see the logs in BENCH_LOG_DIR)");
+        }
         zsock_t *sub = zsock_new (ZMQ_SUB);
         zsock_set_rcvhwm (sub, 0);
         zsock_set_subscribe (sub, "");
         zsock_connect (sub, "%s", env.calc_events);
+        if (workers == 2)
+            zsock_connect (sub, "%s", env2.calc_events);
         zsock_t *dealer = zsock_new (ZMQ_DEALER);
         zsock_set_linger (dealer, 0);
         zsock_connect (dealer, "%s", env.intake);
@@ -224,6 +242,17 @@ main (void)
         calc_rss [rep] = (double) bench_vmhwm_kb (calc_pid) / 1024;
         bench_stop (intake_pid, 10000);
         bench_stop (calc_pid, 10000);
+        if (workers == 2) {
+            bench_stop (calc2_pid, 10000);
+            //  Who did the work: passes per worker, from their logs.
+            char cmd [1024];
+            printf ("  passes (batches_processed) by worker 1 / worker 2:");
+            fflush (stdout);
+            snprintf (cmd, sizeof cmd, "for t in '%s' '%s'; do printf ' %%s' $(grep -c batches_processed"
+                      " \"%s/$t-calc.log\"); done; echo", tag, tag2, bench_env ("BENCH_LOG_DIR", "."));
+            if (system (cmd) != 0)
+                printf (" ?\n");
+        }
         PQfinish (c);
         bench_db_drop (base, db);
         for (int k = 0; k < nbatches; k++)

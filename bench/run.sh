@@ -36,7 +36,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 build=${BENCH_BUILD:-build-bench}
 name=${BENCH_PG_NAME:-bench}
-only=${BENCH_ONLY:-intake calc latency e2e export}
+only=${BENCH_ONLY:-intake calc latency e2e export workers}
 out=$build/bench-out
 jobs=$(nproc 2>/dev/null || echo 2)
 
@@ -71,7 +71,7 @@ failed=
 
 for b in $only; do
     case "$b" in
-        intake|calc|latency|e2e|export) ;;
+        intake|calc|latency|e2e|export|workers) ;;
         *) echo "bench/run.sh: unknown benchmark '$b' in BENCH_ONLY" >&2; exit 2 ;;
     esac
     echo

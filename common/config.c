@@ -49,6 +49,8 @@ static const s_setting_t s_settings [] = {
       "largest ZMQ message a service accepts" },
     { "CAREWATCH_MAX_BATCH_ROWS", S_LONG, "100000", 1, 10000000, NUM (max_batch_rows),
       "most observations in one batch" },
+    { "CAREWATCH_CALC_BATCHES_PER_PASS", S_LONG, "200", 1, 100000, NUM (calc_batches_per_pass),
+      "most batches one calc pass claims; lower it to spread a backlog over several calc workers" },
     { "CAREWATCH_MAX_BODY_BYTES", S_LONG, "33554432", 1024, 1073741824, NUM (max_body_bytes),
       "largest HTTP request body the gateway accepts" },
     { "CAREWATCH_DB_TIMEOUT_MS", S_LONG, "30000", 100, 3600000, NUM (db_timeout_ms),

@@ -22,6 +22,7 @@ typedef struct {
     char log_level[16];         //  debug, info, warn, error
     long max_message_bytes;     //  largest ZMQ message accepted
     long max_batch_rows;        //  most observations in one batch
+    long calc_batches_per_pass; //  most batches one calc pass claims
     long max_body_bytes;        //  largest HTTP body accepted
     int db_timeout_ms;          //  statement timeout for every query
     int db_wait_ms;             //  how long a starting service waits for the database

@@ -52,19 +52,17 @@ SELECT p.indicator, p.org_unit, p.period, p.breakdown, p.period_type, p.period_s
    AND s.segment_start = p.spc_segment;
 
 -- Every statement that writes the computed tables, whoever runs it,
--- bumps one counter. calc remembers what it wrote (fingerprints, see
--- services/calc/calc_seen.h) only while the counter moved by its own
--- statements alone; a hand edit, a restore or another writer makes it
--- forget and send everything again.
-CREATE TABLE computed_generation (
-    id  integer PRIMARY KEY DEFAULT 1 CHECK (id = 1),
-    n   bigint NOT NULL
-);
-INSERT INTO computed_generation (id, n) VALUES (1, 0);
+-- takes a number from one sequence. calc remembers what it wrote
+-- (fingerprints, see services/calc/calc_seen.h) only while the sequence
+-- moved by its own statements alone; a hand edit, a restore or another
+-- calc worker makes it forget and send everything again. A sequence,
+-- not a counter row: several calc workers write at once, and a row
+-- would queue every write statement behind the other worker's commit.
+CREATE SEQUENCE computed_generation;
 
 CREATE FUNCTION computed_generation_bump () RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE computed_generation SET n = n + 1 WHERE id = 1;
+    PERFORM nextval('computed_generation');
     RETURN NULL;
 END $$;
 

@@ -557,8 +557,9 @@ static const char *s_spc_upsert_sql =
     "  excluded.trial, excluded.assurance)";
 
 //  The computed tables' write counter (migration 0006): every statement
-//  that writes them adds one.
-static const char *s_high_water_sql = "select n from computed_generation";
+//  that writes them takes a number from this sequence.
+static const char *s_high_water_sql =
+    "select case when is_called then last_value else 0 end from computed_generation";
 
 //  How far a run's own statements move the counter: the segment delete
 //  once, and each of the two upserts twice (an INSERT ... ON CONFLICT DO
@@ -831,7 +832,8 @@ s_run (calc_engine_t *self, const char *const *indicators, const char *const *br
     if (after < 0)
         return -1;
     //  Moved by more than this run's own statements: someone wrote in
-    //  between (their transaction held the counter until it committed).
+    //  between (a sequence moves when the statement runs, committed or
+    //  not, so a writer still in its transaction counts too).
     if (after != seq + CALC_WRITE_STATEMENTS)
         calc_engine_forget (self);
     else

@@ -13,7 +13,7 @@
     engine keeps a fingerprint of every row it last wrote (calc_seen.h)
     and drops a recomputed row whose fingerprint is unchanged.  The
     fingerprints are forgotten when the computed tables' write counter
-    (computed_generation, bumped by a trigger on every statement) is not
+    (the sequence computed_generation, moved by a trigger on every statement) is not
     where this engine left it (someone else wrote: a hand edit, a
     restore, another process) and when a run fails; the caller forgets
     them when it rolls back.

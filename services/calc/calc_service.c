@@ -3,6 +3,9 @@
 #include "log.h"
 #include "sig.h"
 
+#include "calc_seen.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,11 +13,26 @@ struct _calc_t {
     db_t *db;                   //  borrowed
     zsock_t *events;            //  PUB, borrowed, may be NULL
     calc_engine_t *engine;      //  the computation
+    long per_pass;              //  most batches a pass claims
 };
 
-//  All calc workers take this lock for a pass, so two workers never
-//  process the same batch.
+//  Several calc workers share the load.  A pass claims its batches with
+//  FOR UPDATE SKIP LOCKED (two workers never take the same batch), takes
+//  this lock shared, and then an exclusive lock per (indicator,
+//  breakdown) it will recompute, in ascending order (no deadlock), before
+//  it reads: a worker that recomputes a group after another therefore
+//  reads everything the other's batches brought, and the last write of a
+//  group is never an older view of it.  A full recompute takes this lock
+//  exclusive and so runs alone.
 #define CALC_LOCK_KEY "7214630912"
+
+//  The class of the per-group advisory locks (pg_advisory_xact_lock (int,
+//  int)); no other lock of carewatch has these high 32 bits.
+#define CALC_GROUP_LOCK_CLASS "7214"
+
+//  A pass that touches more groups than this takes the lock exclusive
+//  instead: PostgreSQL's lock table is shared and bounded.
+#define CALC_MAX_GROUP_LOCKS 1000
 
 calc_t *
 calc_new (db_t *db, zsock_t *events, char *err, size_t errlen)
@@ -26,6 +44,7 @@ calc_new (db_t *db, zsock_t *events, char *err, size_t errlen)
     self->db = db;
     self->events = events;
     self->engine = engine;
+    self->per_pass = 200;
     //  Nobody to tell: count the changes instead of listing them.
     calc_engine_set_collect (engine, events != NULL);
     return self;
@@ -70,9 +89,62 @@ s_rollback (calc_t *self)
 }
 
 void
+calc_set_batches_per_pass (calc_t *self, long n)
+{
+    self->per_pass = n > 0 ? n : 1;
+}
+
+void
 calc_forget (calc_t *self)
 {
     calc_engine_forget (self->engine);
+}
+
+static int
+s_cmp_i32 (const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *) a, y = *(const int32_t *) b;
+    return (x > y) - (x < y);
+}
+
+//  Takes the exclusive lock of each (indicator, breakdown) group, in
+//  ascending order of the lock keys; over CALC_MAX_GROUP_LOCKS groups,
+//  the calc lock exclusive instead.
+static int
+s_lock_groups (calc_t *self, const char **codes, const char **breakdowns, size_t n, char *err, size_t errlen)
+{
+    if (n > CALC_MAX_GROUP_LOCKS) {
+        const char *key [1] = { CALC_LOCK_KEY };
+        //  This transaction holds it shared; a backend never waits for its
+        //  own locks, so this waits for the other workers' passes only.
+        PGresult *r = db_exec (self->db, "select pg_advisory_xact_lock ($1::bigint)", 1, key, DB_TUPLES, err,
+                               errlen);
+        if (r)
+            PQclear (r);
+        return r ? 0 : -1;
+    }
+    int32_t *keys = malloc (n * sizeof *keys);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h = calc_seen_start (0);
+        h = calc_seen_feed (h, codes [i], strlen (codes [i]) + 1);
+        h = calc_seen_feed (h, breakdowns [i], strlen (breakdowns [i]) + 1);
+        keys [i] = (int32_t) (uint32_t) calc_seen_final (h);
+    }
+    qsort (keys, n, sizeof *keys, s_cmp_i32);
+    char *list = malloc (n * 13 + 3), *p = list;
+    *p++ = '{';
+    for (size_t i = 0; i < n; i++)
+        p += sprintf (p, "%s%d", i ? "," : "", keys [i]);
+    strcpy (p, "}");
+    free (keys);
+    const char *params [1] = { list };
+    //  unnest keeps the array's order, so the locks are taken ascending.
+    PGresult *r = db_exec (self->db, "select count (pg_advisory_xact_lock (" CALC_GROUP_LOCK_CLASS ", k))"
+                                     " from unnest ($1::int[]) k", 1, params, DB_TUPLES, err, errlen);
+    free (list);
+    if (r)
+        PQclear (r);
+    return r ? 0 : -1;
 }
 
 int
@@ -83,13 +155,18 @@ calc_process_pending (calc_t *self)
     int64_t started = zclock_usecs ();
     if (db_run (self->db, "begin", 0, NULL, err, sizeof err))
         return -1;
-    PGresult *r = db_exec (self->db, "select pg_advisory_xact_lock ($1::bigint)", 1, key, DB_TUPLES, err, sizeof err);
+    PGresult *r = db_exec (self->db, "select pg_advisory_xact_lock_shared ($1::bigint)", 1, key, DB_TUPLES, err,
+                           sizeof err);
     if (!r)
         goto fail;
     PQclear (r);
+    char limit [24];
+    snprintf (limit, sizeof limit, "%ld", self->per_pass);
+    const char *lp [1] = { limit };
     r = db_exec (self->db, "select b.id from batches b where not exists"
                            " (select 1 from calc_processed p where p.batch_id = b.id)"
-                           " order by b.commit_seq limit 200", 0, NULL, DB_TUPLES, err, sizeof err);
+                           " order by b.commit_seq limit $1::int for update of b skip locked", 1, lp, DB_TUPLES, err,
+                 sizeof err);
     if (!r)
         goto fail;
     int nbatches = PQntuples (r);
@@ -125,7 +202,9 @@ calc_process_pending (calc_t *self)
         breakdowns [i] = PQgetvalue (r, (int) i, 1);
     }
     calc_changes_t changes = { 0 };
-    int rc = n ? calc_engine_run (self->engine, codes, breakdowns, n, &changes, err, sizeof err) : 0;
+    int rc = n ? s_lock_groups (self, codes, breakdowns, n, err, sizeof err) : 0;
+    if (rc == 0 && n)
+        rc = calc_engine_run (self->engine, codes, breakdowns, n, &changes, err, sizeof err);
     free (breakdowns);
     free (codes);
     PQclear (r);

@@ -24,6 +24,9 @@ int calc_process_pending (calc_t *self);
 //  changed.  Returns the number of values changed, or -1.
 long calc_recompute_all (calc_t *self, size_t *computed);
 
+//  The most batches one pass claims (CAREWATCH_CALC_BATCHES_PER_PASS).
+void calc_set_batches_per_pass (calc_t *self, long n);
+
 //  Forgets what calc remembers writing, so the next pass writes (and
 //  compares in SQL) every value it computes, as a fresh process would.
 void calc_forget (calc_t *self);

@@ -16,6 +16,7 @@ main (void)
     calc_t *calc = control && batches && events ? calc_new (svc_db (svc), events, err, sizeof err) : NULL;
     int rc = 1;
     if (calc) {
+        calc_set_batches_per_pass (calc, cfg->calc_batches_per_pass);
         svc_add_router (svc, control, NULL, NULL);
         svc_add_reader (svc, batches, calc_on_batch, calc);
         svc_add_timer (svc, 250, calc_on_timer, calc);   //  resumes a catch-up cut into slices
