@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 600
 FUZZ_JOBS  ?= $(JOBS)
 FAULT_ROWS ?= 200000
 
-.PHONY: all deps deps-test build build-asan build-fuzz run test test-plain test-asan test-fuzz fuzz faults bench clean
+.PHONY: all deps deps-test build build-asan build-fuzz run test test-plain test-asan test-fuzz fuzz faults bench bench-growth clean
 
 all: build
 
@@ -68,6 +68,11 @@ faults: build
 # the BENCH_* size settings and docs/performance.md for the figures.
 bench: deps
 	@bench/run.sh
+
+# How cost grows: the calc recompute at 100k, 300k and 1M observations and
+# the export at 12, 24 and 36 months of history (bench/growth.sh).
+bench-growth: deps
+	@bench/growth.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

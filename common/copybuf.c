@@ -80,17 +80,6 @@ copybuf_end_row (copybuf_t *self)
     self->rows++;
 }
 
-void
-copybuf_rewind (copybuf_t *self, size_t len)
-{
-    if (len >= self->len)
-        return;
-    for (size_t i = len; i < self->len; i++)
-        self->rows -= self->data [i] == '\n';
-    self->len = len;
-    self->row_open = false;
-}
-
 int
 copybuf_send (copybuf_t *self, db_t *db, const char *copy_sql, char *err, size_t errlen)
 {

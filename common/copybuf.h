@@ -28,10 +28,6 @@ void copybuf_int (copybuf_t *self, long long value);
 //  Ends the current row.
 void copybuf_end_row (copybuf_t *self);
 
-//  Drops everything appended after the first len bytes (whole rows: len
-//  is an earlier value of self->len taken between rows).
-void copybuf_rewind (copybuf_t *self, size_t len);
-
 //  Runs copy_sql ("copy t (...) from stdin") and sends the buffer.  The
 //  buffer is emptied.  Returns 0 or -1 with the server's reason in err.
 int copybuf_send (copybuf_t *self, db_t *db, const char *copy_sql, char *err, size_t errlen);
