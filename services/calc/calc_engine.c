@@ -530,6 +530,22 @@ static const char *s_spc_copy_sql =
 
 static const char *s_upsert_sql = S_UPSERT_SQL;
 
+//  Rows of calc_out that equal the stored ones.
+static const char *s_unchanged_delete_sql =
+    "delete from calc_out c using indicator_points p"
+    " where p.indicator = c.indicator and p.org_unit = c.org_unit and p.period = c.period"
+    " and p.breakdown = c.breakdown"
+    " and (p.numerator, p.denominator, p.value, p.ci_low, p.ci_high, p.status, p.achievement, p.short_trend,"
+    "  p.annual_trend, p.benchmark, p.england_value, p.spc_variation, p.spc_rule, p.spc_segment, p.assessment,"
+    "  p.note) is not distinct from (c.numerator, c.denominator, c.value, c.ci_low, c.ci_high, c.status,"
+    "  c.achievement, c.short_trend, c.annual_trend, c.benchmark, c.england_value, c.spc_variation, c.spc_rule,"
+    "  c.spc_segment, c.assessment, c.note)";
+
+//  Above this many rows sent, s_unchanged_delete_sql runs first, with
+//  this much work_mem.
+#define CALC_PREFILTER_ROWS 20000
+#define CALC_PREFILTER_WORK_MEM "128MB"
+
 static const char *s_upsert_returning_sql =
     "with up as (" S_UPSERT_SQL
     "  returning indicator, org_unit, period, breakdown, coalesce (prev_status, ''), status,"
@@ -783,7 +799,6 @@ s_run (calc_engine_t *self, const char *const *indicators, const char *const *br
         PQclear (r);
         if (!more && ind)
             s_compute_group (self, ind, breakdown, &series, &nseries, &cap, &buf, &sbuf, &computed);
-        self->changes.written += buf.rows + sbuf.rows;
         if (buf.len > CALC_FLUSH_BYTES || (!more && buf.len))
             rc = copybuf_send (&buf, self->db, s_out_copy_sql, err, errlen);
         if (rc == 0 && (sbuf.len > CALC_FLUSH_BYTES || (!more && sbuf.len)))
@@ -792,6 +807,9 @@ s_run (calc_engine_t *self, const char *const *indicators, const char *const *br
     for (size_t i = 0; i < nseries; i++)
         s_series_free (&series [i]);
     free (series);
+    //  copybuf counts rows across its sends.
+    size_t points_sent = buf.rows;
+    self->changes.written = buf.rows + sbuf.rows;
     copybuf_free (&buf);
     copybuf_free (&sbuf);
     int64_t t1 = zclock_usecs ();
@@ -808,6 +826,17 @@ s_run (calc_engine_t *self, const char *const *indicators, const char *const *br
     if (db_run (self->db, "analyze calc_spc_out", 0, NULL, err, errlen)
     ||  db_run (self->db, s_spc_delete_sql, 0, NULL, err, errlen)
     ||  db_run (self->db, s_spc_upsert_sql, 0, NULL, err, errlen))
+        return -1;
+    //  Many rows sent (a recompute by a process that remembers nothing):
+    //  drop the ones identical to what is stored in one hash join first.
+    //  An upsert would lock, and so write, every conflicting row even
+    //  when its WHERE leaves it as it is.
+    //  The join's hash table wants more than the default 4 MB of
+    //  work_mem at a million rows; "local" ends with the transaction.
+    if (points_sent > CALC_PREFILTER_ROWS
+    &&  (db_run (self->db, "analyze calc_out", 0, NULL, err, errlen)
+    ||   db_run (self->db, "set local work_mem = '" CALC_PREFILTER_WORK_MEM "'", 0, NULL, err, errlen)
+    ||   db_run (self->db, s_unchanged_delete_sql, 0, NULL, err, errlen)))
         return -1;
     if (self->collect) {
         PGresult *r = db_exec (self->db, s_upsert_returning_sql, 0, NULL, DB_TUPLES, err, errlen);
