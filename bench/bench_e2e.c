@@ -177,14 +177,19 @@ main (void)
     printf ("e2e: submission -> webhook p50 %.1f ms, p99 %.1f ms (goal p99 <= 50 ms: %s)\n", p50, p99,
             p99 <= 50 && m == n ? "met" : "missed");
     printf ("e2e: baseline ZMQ round trip p50 %.3f ms, p99 %.3f ms; ratio p99 %.0fx\n", b50, b99, p99 / b99);
+    double rss [3];
+    for (int i = 0; i < 3; i++)
+        rss [i] = (double) bench_vmhwm_kb (pids [i]) / 1024;
+    printf ("e2e: peak RSS intake %.1f MB, calc %.1f MB, alert %.1f MB\n", rss [0], rss [1], rss [2]);
     const char *out = getenv ("BENCH_OUT");
     if (out) {
         FILE *f = fopen (out, "w");
         if (f) {
             fprintf (f, "{\"batches\": %d, \"rate_per_s\": %.1f, \"webhooks\": %d, \"p50_ms\": %.3f, \"p99_ms\": %.3f,"
                         " \"baseline_rtt_p50_ms\": %.4f, \"baseline_rtt_p99_ms\": %.4f, \"ratio_p99\": %.1f,"
-                        " \"goal\": \"p99 <= 50 ms\", \"met\": %s}\n", n, n / sent_for, m, p50, p99, b50, b99,
-                     p99 / b99, p99 <= 50 && m == n ? "true" : "false");
+                        " \"goal\": \"p99 <= 50 ms\", \"met\": %s, \"peak_rss_mb\": {\"intake\": %.1f,"
+                        " \"calc\": %.1f, \"alert\": %.1f}}\n", n, n / sent_for, m, p50, p99, b50, b99,
+                     p99 / b99, p99 <= 50 && m == n ? "true" : "false", rss [0], rss [1], rss [2]);
             fclose (f);
         }
     }

@@ -1,6 +1,6 @@
 #!/bin/sh
-# bench/profile.sh BENCH [perf report options]: one benchmark (intake, calc
-# or latency), scaled down, under `perf record -a` (whole machine: the
+# bench/profile.sh BENCH [perf report options]: one benchmark (intake, calc,
+# latency, export...), scaled down, under `perf record -a` (whole machine: the
 # service, its PostgreSQL backend and the benchmark driver), then the
 # hottest functions of the carewatch processes and of PostgreSQL, and every
 # statement slower than BENCH_PG_EXPLAIN_MS (default 500) with its plan
@@ -11,7 +11,7 @@
 # build-bench/profile-BENCH.{data,txt,sql.txt}. Needs perf (linux-perf).
 set -eu
 
-bench=${1:?usage: bench/profile.sh intake|calc|latency}
+bench=${1:?usage: bench/profile.sh intake|calc|latency|export|workers}
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
