@@ -1,5 +1,6 @@
 /*  calc_engine: observations in, changed indicator values out.  */
 #include "calc_engine.h"
+#include "calc_group.h"
 #include "orgtree.h"
 #include "copybuf.h"
 #include "log.h"
@@ -34,14 +35,6 @@ struct _calc_engine_t {
 
 #define CALC_STR_(x) #x
 #define CALC_STR(x) CALC_STR_(x)
-
-//  One series being assembled: points of one org unit.
-typedef struct {
-    char *org;                  //  org unit code (owned)
-    calc_point_in_t *points;    //  sorted by period before computing
-    char **notes;               //  per point, owned, may be NULL
-    size_t n, cap;
-} s_series_t;
 
 static void
 s_ind_free (void **item)
@@ -182,145 +175,6 @@ calc_engine_destroy (calc_engine_t **self_p)
 }
 
 // ---------------------------------------------------------------------
-//  Series assembly
-
-static calc_point_in_t *
-s_series_push (s_series_t *s, const char *note)
-{
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 16;
-        s->points = realloc (s->points, s->cap * sizeof *s->points);
-        s->notes = realloc (s->notes, s->cap * sizeof *s->notes);
-    }
-    s->notes [s->n] = note && *note ? strdup (note) : NULL;
-    calc_point_in_t *p = &s->points [s->n++];
-    memset (p, 0, sizeof *p);
-    return p;
-}
-
-static void
-s_series_free (s_series_t *s)
-{
-    for (size_t i = 0; i < s->n; i++) {
-        free (s->notes [i]);
-        free ((char *) s->points [i].assessment);
-    }
-    free (s->notes);
-    free (s->points);
-    free (s->org);
-    memset (s, 0, sizeof *s);
-}
-
-//  Sorting points and notes together: sort an index, then permute.
-static int
-s_cmp_point (const void *a, const void *b)
-{
-    return period_compare (&((const calc_point_in_t *) a)->period, &((const calc_point_in_t *) b)->period);
-}
-
-static void
-s_series_sort (s_series_t *s)
-{
-    bool sorted = true;
-    for (size_t i = 1; i < s->n && sorted; i++)
-        sorted = period_compare (&s->points [i - 1].period, &s->points [i].period) < 0;
-    if (sorted)
-        return;
-    //  Notes ride along by being stashed in the assessment slot's neighbour:
-    //  simplest is to sort pairs.
-    typedef struct { calc_point_in_t p; char *note; } pair_t;
-    pair_t *pairs = malloc (s->n * sizeof *pairs);
-    for (size_t i = 0; i < s->n; i++)
-        pairs [i] = (pair_t) { s->points [i], s->notes [i] };
-    qsort (pairs, s->n, sizeof *pairs, s_cmp_point);
-    for (size_t i = 0; i < s->n; i++) {
-        s->points [i] = pairs [i].p;
-        s->notes [i] = pairs [i].note;
-    }
-    free (pairs);
-}
-
-//  For an aggregating indicator, adds the sums of the reporting-level
-//  series to every ancestor at PCN and place level, for the periods the
-//  ancestor did not report itself.
-static void
-s_aggregate (calc_engine_t *self, const s_ind_t *ind, s_series_t **series, size_t *nseries, size_t *cap)
-{
-    zhashx_t *own = zhashx_new ();      //  "org\x1fperiod" reported directly
-    zhashx_t *sums = zhashx_new ();     //  "org\x1fperiod" -> index into acc
-    zhashx_set_destructor (sums, NULL);
-    typedef struct { char org [72]; calc_point_in_t p; } acc_t;
-    acc_t *acc = NULL;
-    size_t nacc = 0, capacc = 0;
-    char key [160], code [PERIOD_CODE_MAX];
-    for (size_t i = 0; i < *nseries; i++)
-        for (size_t k = 0; k < (*series) [i].n; k++) {
-            snprintf (key, sizeof key, "%s\x1f%s", (*series) [i].org,
-                      period_format (&(*series) [i].points [k].period, code, sizeof code));
-            zhashx_update (own, key, (void *) 1);
-        }
-    for (size_t i = 0; i < *nseries; i++) {
-        const char *level = orgtree_level (self->orgs, (*series) [i].org);
-        if (!level || strcmp (level, ind->level) != 0)
-            continue;
-        for (size_t k = 0; k < (*series) [i].n; k++) {
-            const calc_point_in_t *p = &(*series) [i].points [k];
-            if (p->not_available)
-                continue;
-            const char *up = orgtree_parent (self->orgs, (*series) [i].org);
-            for (int depth = 0; up && depth < 8; depth++) {
-                const char *alevel = orgtree_level (self->orgs, up);
-                if (!alevel || (strcmp (alevel, "pcn") && strcmp (alevel, "place")))
-                    break;
-                snprintf (key, sizeof key, "%s\x1f%s", up, period_format (&p->period, code, sizeof code));
-                if (!zhashx_lookup (own, key)) {
-                    uintptr_t at = (uintptr_t) zhashx_lookup (sums, key);
-                    if (!at) {
-                        if (nacc == capacc) {
-                            capacc = capacc ? capacc * 2 : 64;
-                            acc = realloc (acc, capacc * sizeof *acc);
-                        }
-                        memset (&acc [nacc], 0, sizeof acc [nacc]);
-                        snprintf (acc [nacc].org, sizeof acc [nacc].org, "%s", up);
-                        acc [nacc].p.period = p->period;
-                        at = ++nacc;
-                        zhashx_insert (sums, key, (void *) at);
-                    }
-                    calc_point_in_t *sum = &acc [at - 1].p;
-                    sum->has_num |= p->has_num;
-                    sum->has_den |= p->has_den;
-                    sum->has_value |= p->has_value;
-                    sum->num += p->has_num ? p->num : 0;
-                    sum->den += p->has_den ? p->den : 0;
-                    sum->value += p->has_value ? p->value : 0;
-                }
-                up = orgtree_parent (self->orgs, up);
-            }
-        }
-    }
-    //  Sums become points of the ancestors' series.
-    for (size_t a = 0; a < nacc; a++) {
-        s_series_t *target = NULL;
-        for (size_t i = 0; i < *nseries && !target; i++)
-            if (strcmp ((*series) [i].org, acc [a].org) == 0)
-                target = &(*series) [i];
-        if (!target) {
-            if (*nseries == *cap) {
-                *cap = *cap ? *cap * 2 : 16;
-                *series = realloc (*series, *cap * sizeof **series);
-            }
-            target = &(*series) [(*nseries)++];
-            memset (target, 0, sizeof *target);
-            target->org = strdup (acc [a].org);
-        }
-        *s_series_push (target, NULL) = acc [a].p;
-    }
-    free (acc);
-    zhashx_destroy (&own);
-    zhashx_destroy (&sums);
-}
-
-// ---------------------------------------------------------------------
 //  Output
 
 //  Fingerprints are taken from the computed values, before any text is
@@ -359,7 +213,7 @@ s_series_key (const s_ind_t *ind, const char *org, const char *breakdown, uint64
 
 static void
 s_emit (calc_engine_t *self, copybuf_t *buf, const s_ind_t *ind, const char *breakdown,
-        const s_series_t *s, const calc_point_out_t *out)
+        const calc_group_series_t *s, const calc_point_out_t *out)
 {
     char code [PERIOD_CODE_MAX], start [16], end [16], seg [16];
     bool fraction = ind->def.method == CALC_METHOD_PROPORTION || ind->def.method == CALC_METHOD_RATE
@@ -436,7 +290,7 @@ typedef struct {
 
 static void
 s_emit_segments (calc_engine_t *self, copybuf_t *buf, const s_ind_t *ind, const char *breakdown,
-                 const s_series_t *s, const calc_point_out_t *out)
+                 const calc_group_series_t *s, const calc_point_out_t *out)
 {
     s_segment_t *segs = malloc ((s->n ? s->n : 1) * sizeof *segs);
     size_t nsegs = 0;
@@ -631,19 +485,19 @@ s_array_literal (const char *const *items, size_t n)
 //  Computes one (indicator, breakdown) group of series into the buffers.
 static void
 s_compute_group (calc_engine_t *self, const s_ind_t *ind, const char *breakdown,
-                 s_series_t **series, size_t *nseries, size_t *cap, copybuf_t *buf, copybuf_t *sbuf,
+                 calc_group_series_t **series, size_t *nseries, size_t *cap, copybuf_t *buf, copybuf_t *sbuf,
                  size_t *computed)
 {
     if (ind->aggregates)
-        s_aggregate (self, ind, series, nseries, cap);
-    const s_series_t *england = NULL;
+        calc_group_aggregate (self->orgs, ind->level, series, nseries, cap);
+    const calc_group_series_t *england = NULL;
     for (size_t i = 0; i < *nseries; i++) {
-        s_series_sort (&(*series) [i]);
+        calc_group_sort (&(*series) [i]);
         if (strcmp ((*series) [i].org, "england") == 0)
             england = &(*series) [i];
     }
     for (size_t i = 0; i < *nseries; i++) {
-        s_series_t *s = &(*series) [i];
+        calc_group_series_t *s = &(*series) [i];
         calc_point_out_t *out = malloc ((s->n ? s->n : 1) * sizeof *out);
         if (calc_series_compute (&ind->def, s->points, s->n, england ? england->points : NULL,
                                  england ? england->n : 0, out) == 0) {
@@ -657,7 +511,7 @@ s_compute_group (calc_engine_t *self, const s_ind_t *ind, const char *breakdown,
         free (out);
     }
     for (size_t i = 0; i < *nseries; i++)
-        s_series_free (&(*series) [i]);
+        calc_group_series_free (&(*series) [i]);
     *nseries = 0;
 }
 
@@ -744,7 +598,7 @@ s_run (calc_engine_t *self, const char *const *indicators, const char *const *br
 
     int64_t t0 = zclock_usecs ();
     copybuf_t buf = { 0 }, sbuf = { 0 };
-    s_series_t *series = NULL;
+    calc_group_series_t *series = NULL;
     size_t nseries = 0, cap = 0, computed = 0, observations = 0;
     const s_ind_t *ind = NULL;
     bool have_group = false;
@@ -779,7 +633,7 @@ s_run (calc_engine_t *self, const char *const *indicators, const char *const *br
                 memset (&series [nseries], 0, sizeof *series);
                 series [nseries++].org = strdup (org);
             }
-            calc_point_in_t *p = s_series_push (&series [nseries - 1], PQgetvalue (r, i, 11));
+            calc_point_in_t *p = calc_group_push (&series [nseries - 1], PQgetvalue (r, i, 11));
             if (period_parse (PQgetvalue (r, i, 3), &p->period, NULL, 0)) {
                 free (series [nseries - 1].notes [--series [nseries - 1].n]);
                 continue;
@@ -805,7 +659,7 @@ s_run (calc_engine_t *self, const char *const *indicators, const char *const *br
             rc = copybuf_send (&sbuf, self->db, s_spc_copy_sql, err, errlen);
     }
     for (size_t i = 0; i < nseries; i++)
-        s_series_free (&series [i]);
+        calc_group_series_free (&series [i]);
     free (series);
     //  copybuf counts rows across its sends.
     size_t points_sent = buf.rows;
