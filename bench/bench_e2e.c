@@ -177,6 +177,19 @@ main (void)
     printf ("e2e: submission -> webhook p50 %.1f ms, p99 %.1f ms (goal p99 <= 50 ms: %s)\n", p50, p99,
             p99 <= 50 && m == n ? "met" : "missed");
     printf ("e2e: baseline ZMQ round trip p50 %.3f ms, p99 %.3f ms; ratio p99 %.0fx\n", b50, b99, p99 / b99);
+    //  Where the tail is: the slowest five batches, by send order.
+    printf ("e2e: slowest batches (index: ms):");
+    for (int k = 0; k < 5; k++) {
+        int worst = -1;
+        for (int i = 0; i < n; i++)
+            if (s_arrived [i] > 0 && (worst < 0 || s_arrived [i] - s_sent [i] > s_arrived [worst] - s_sent [worst]))
+                worst = i;
+        if (worst < 0)
+            break;
+        printf (" %d: %.1f", worst, (s_arrived [worst] - s_sent [worst]) * 1000);
+        s_sent [worst] = s_arrived [worst];     //  out of the next round
+    }
+    printf ("\n");
     double rss [3];
     for (int i = 0; i < 3; i++)
         rss [i] = (double) bench_vmhwm_kb (pids [i]) / 1024;
