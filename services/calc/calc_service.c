@@ -117,6 +117,8 @@ s_lock_groups (calc_t *self, const char **codes, const char **breakdowns, size_t
         const char *key [1] = { CALC_LOCK_KEY };
         //  This transaction holds it shared; a backend never waits for its
         //  own locks, so this waits for the other workers' passes only.
+        //  Two workers both doing this deadlock; PostgreSQL cancels one,
+        //  its pass rolls back and runs again on the next tick.
         PGresult *r = db_exec (self->db, "select pg_advisory_xact_lock ($1::bigint)", 1, key, DB_TUPLES, err,
                                errlen);
         if (r)
