@@ -3,7 +3,11 @@
     Each test file is one executable whose main() runs its cases and
     returns check_done(), non-zero when any check failed, so ctest sees
     the failure.  A failed check prints file:line and both values and the
-    test goes on, so one run shows every failure.  */
+    test goes on, so one run shows every failure.
+
+    A test of several files defines CHECK_SHARED_COUNTERS for all of them
+    and CHECK_DEFINE_COUNTERS in exactly one (the one with main), so every
+    file counts into the same totals.  */
 #ifndef CAREWATCH_CHECK_H
 #define CAREWATCH_CHECK_H
 
@@ -11,8 +15,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#if defined (CHECK_DEFINE_COUNTERS)
+int check_failures = 0;
+int check_count = 0;
+#elif defined (CHECK_SHARED_COUNTERS)
+extern int check_failures;
+extern int check_count;
+#else
 static int check_failures = 0;
 static int check_count = 0;
+#endif
 
 #define CHECK(cond) do { check_count++; if (!(cond)) { check_failures++; \
     fprintf (stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); } } while (0)
