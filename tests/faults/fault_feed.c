@@ -260,24 +260,11 @@ s_send_http (s_run_t *run, s_batch_t *b, const char *body, int timeout_ms, bool 
 long
 fault_http_get (int port, const char *path)
 {
-    CURL *c = curl_easy_init ();
-    char url [256];
-    snprintf (url, sizeof url, "http://127.0.0.1:%d%s", port, path);
-    s_buf_t resp = { NULL, 0 };
-    curl_easy_setopt (c, CURLOPT_URL, url);
-    curl_easy_setopt (c, CURLOPT_TIMEOUT_MS, 20000L);
-    curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt (c, CURLOPT_NOPROXY, "*");
-    curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, s_collect);
-    curl_easy_setopt (c, CURLOPT_WRITEDATA, &resp);
-    long status = 0;
-    if (curl_easy_perform (c) == CURLE_OK)
-        curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, &status);
-    if (status != 200)
-        fprintf (stderr, "fault_suite: GET %s: %ld %s\n", path, status, resp.data ? resp.data : "");
-    curl_easy_cleanup (c);
-    free (resp.data);
-    return status;
+    harness_resp_t r = harness_http (port, path, NULL, NULL, NULL, 0);
+    if (r.status != 200)
+        fprintf (stderr, "fault_suite: GET %s: %ld %s\n", path, r.status, r.body ? r.body : "");
+    free (r.body);
+    return r.status;
 }
 
 //  Sends every batch until each has a receipt.  Returns 0, or -1 when a

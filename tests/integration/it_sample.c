@@ -68,65 +68,11 @@ s_query (const char *sql)
 // ---------------------------------------------------------------------
 //  HTTP
 
-typedef struct {
-    long status;
-    char *body;
-    size_t len;
-} resp_t;
-
-static size_t
-s_write (char *data, size_t size, size_t n, void *arg)
-{
-    resp_t *r = arg;
-    char *body = realloc (r->body, r->len + size * n + 1);
-    if (!body)
-        return 0;
-    r->body = body;
-    memcpy (r->body + r->len, data, size * n);
-    r->len += size * n;
-    r->body [r->len] = '\0';
-    return size * n;
-}
-
-//  GET (body NULL) or POST a JSON body of len bytes.  Free r.body.
-static resp_t
-s_http (const char *path, const char *key, const char *body, size_t len)
-{
-    resp_t r = { 0, calloc (1, 1), 0 };
-    char url [2048], auth [128];
-    snprintf (url, sizeof url, "http://127.0.0.1:%d%s", s_port, path);
-    snprintf (auth, sizeof auth, "Authorization: Bearer %s", key);
-    struct curl_slist *h = curl_slist_append (NULL, "Expect:");
-    h = curl_slist_append (h, auth);
-    if (body)
-        h = curl_slist_append (h, "Content-Type: application/json");
-    CURL *c = curl_easy_init ();
-    curl_easy_setopt (c, CURLOPT_URL, url);
-    curl_easy_setopt (c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, s_write);
-    curl_easy_setopt (c, CURLOPT_WRITEDATA, &r);
-    curl_easy_setopt (c, CURLOPT_TIMEOUT_MS, 60000L);
-    curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
-    if (body) {
-        curl_easy_setopt (c, CURLOPT_POST, 1L);
-        curl_easy_setopt (c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt (c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) len);
-    }
-    CURLcode rc = curl_easy_perform (c);
-    if (rc == CURLE_OK)
-        curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, &r.status);
-    else
-        fprintf (stderr, "curl %s: %s\n", path, curl_easy_strerror (rc));
-    curl_slist_free_all (h);
-    curl_easy_cleanup (c);
-    return r;
-}
-
 //  GETs path as JSON (a new reference), checking 200; NULL otherwise.
 static json_t *
 s_get_json (const char *path, const char *key)
 {
-    resp_t r = s_http (path, key, NULL, 0);
+    harness_resp_t r = harness_http (s_port, path, key, NULL, NULL, 0);
     check_count++;
     json_t *j = r.status == 200 ? json_loadb (r.body, r.len, 0, NULL) : NULL;
     if (!j) {
@@ -245,7 +191,7 @@ s_start (harness_t *h)
     }
     //  The HTTP side listens once /healthz answers.
     for (long long deadline = s_now_ms () + 10000; s_now_ms () < deadline; usleep (50000)) {
-        resp_t r = s_http ("/healthz", s_reader, NULL, 0);
+        harness_resp_t r = harness_http (s_port, "/healthz", s_reader, NULL, NULL, 0);
         free (r.body);
         if (r.status == 200)
             return 0;
@@ -325,7 +271,8 @@ s_load (json_t *expected, const char *want_status)
             continue;
         }
         CHECK_STR (f->partner, s_str (want, "partner"));
-        resp_t r = s_http ("/v1/batches", s_partner_key (f->partner), f->body, f->len);
+        harness_resp_t r = harness_http (s_port, "/v1/batches", s_partner_key (f->partner), "application/json", f->body,
+                                          f->len);
         json_t *receipt = json_loadb (r.body, r.len, 0, NULL);
         check_count++;
         if (r.status != 200 || !receipt) {
@@ -769,7 +716,7 @@ main (void)
     //  A zmq subscription to everything: each alert transition makes a
     //  notification, so a replay that raised one would show.
     const char *sub = "{\"subscriber\": \"it-sample\", \"channel\": \"zmq\", \"filter\": {}}";
-    resp_t r = s_http ("/v1/subscriptions", s_admin, sub, strlen (sub));
+    harness_resp_t r = harness_http (s_port, "/v1/subscriptions", s_admin, "application/json", sub, strlen (sub));
     CHECK_INT (r.status, 201);
     free (r.body);
 

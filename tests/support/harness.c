@@ -3,6 +3,7 @@
 #include "msg.h"
 
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -232,4 +233,59 @@ harness_cleanup (harness_t *self)
             waitpid (self->pids [i], NULL, 0);
             self->pids [i] = 0;
         }
+}
+
+// ---------------------------------------------------------------------
+//  HTTP client
+
+static size_t
+s_http_write (char *data, size_t size, size_t n, void *arg)
+{
+    harness_resp_t *r = arg;
+    char *body = realloc (r->body, r->len + size * n + 1);
+    if (!body)
+        return 0;
+    r->body = body;
+    memcpy (r->body + r->len, data, size * n);
+    r->len += size * n;
+    r->body [r->len] = '\0';
+    return size * n;
+}
+
+harness_resp_t
+harness_http (int port, const char *path, const char *key, const char *content_type, const char *body, size_t len)
+{
+    harness_resp_t r = { 0, calloc (1, 1), 0 };
+    char url [2048], auth [160], type [160];
+    snprintf (url, sizeof url, "http://127.0.0.1:%d%s", port, path);
+    struct curl_slist *h = curl_slist_append (NULL, "Expect:");
+    if (key) {
+        snprintf (auth, sizeof auth, "Authorization: Bearer %s", key);
+        h = curl_slist_append (h, auth);
+    }
+    if (body && content_type) {
+        snprintf (type, sizeof type, "Content-Type: %s", content_type);
+        h = curl_slist_append (h, type);
+    }
+    CURL *c = curl_easy_init ();
+    curl_easy_setopt (c, CURLOPT_URL, url);
+    curl_easy_setopt (c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, s_http_write);
+    curl_easy_setopt (c, CURLOPT_WRITEDATA, &r);
+    curl_easy_setopt (c, CURLOPT_TIMEOUT_MS, 60000L);
+    curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt (c, CURLOPT_NOPROXY, "*");
+    if (body) {
+        curl_easy_setopt (c, CURLOPT_POST, 1L);
+        curl_easy_setopt (c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt (c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) len);
+    }
+    CURLcode rc = curl_easy_perform (c);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, &r.status);
+    else
+        fprintf (stderr, "curl %s: %s\n", path, curl_easy_strerror (rc));
+    curl_slist_free_all (h);
+    curl_easy_cleanup (c);
+    return r;
 }

@@ -60,6 +60,19 @@ void harness_cleanup (harness_t *self);
 //  Runs a shell command; returns its exit status.
 int harness_sh (const char *fmt, ...);
 
+//  An HTTP answer; body is NUL-terminated, the caller frees it.
+typedef struct {
+    long status;                //  0 when no answer came
+    char *body;
+    size_t len;
+} harness_resp_t;
+
+//  GET (body NULL) or POST body (len bytes, as content_type) to
+//  http://127.0.0.1:port path, with "Authorization: Bearer key" unless
+//  key is NULL; a minute at most.  Needs curl_global_init first.
+harness_resp_t harness_http (int port, const char *path, const char *key, const char *content_type,
+                             const char *body, size_t len);
+
 //  Path of a built binary ("carewatch", "carewatch-intake", ...).
 const char *harness_bin (const char *name, char *buf, size_t len);
 
