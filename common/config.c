@@ -1,5 +1,8 @@
 /*  config: environment settings as one declarative table.  */
 #include "config.h"
+#include "webhook.h"
+
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <stdbool.h>
@@ -73,8 +76,14 @@ static const s_setting_t s_settings [] = {
       "intake's CURVE public key (Z85, 40 characters); set with the secret to turn CURVE on" },
     { "CAREWATCH_INTAKE_CURVE_SECRET", S_STRING, "", 0, 0, STR (curve_secret),
       "intake's CURVE secret key (Z85); see carewatch curve-keygen" },
-    { "CAREWATCH_INTAKE_CURVE_CLIENTS", S_STRING, "", 0, 0, STR (curve_clients),
-      "folder of allowed partner certificates (public), or * to allow any key" },
+    { "CAREWATCH_GATEWAY_CURVE_PUBLIC", S_STRING, "", 0, 0, STR (gateway_curve_public),
+      "the gateway's own CURVE public key (Z85): intake lets it submit for any partner whose API key it checked" },
+    { "CAREWATCH_GATEWAY_CURVE_SECRET", S_STRING, "", 0, 0, STR (gateway_curve_secret),
+      "the gateway's CURVE secret key (Z85); needed when intake has CURVE on" },
+    { "CAREWATCH_HTTP_BIND", S_STRING, "127.0.0.1", 0, 0, STR (http_bind),
+      "address the gateway listens on (an IPv4 or IPv6 address; 0.0.0.0 for every interface)" },
+    { "CAREWATCH_WEBHOOK_ALLOW", S_STRING, "", 0, 0, STR (webhook_allow),
+      "private networks webhooks may still reach, as CIDRs (e.g. 127.0.0.1/32,10.1.0.0/16); others that are loopback, link-local or private are refused" },
 };
 
 int
@@ -148,17 +157,25 @@ config_load (config_t *self, char *err, size_t errlen)
         }
         strcpy (field, text);
     }
-    //  CURVE is all or nothing: both keys, 40-character Z85 each, and whom to allow.
-    bool curve = self->curve_public [0] || self->curve_secret [0];
-    if (curve && (strlen (self->curve_public) != 40 || strlen (self->curve_secret) != 40)) {
-        snprintf (err, errlen, "CAREWATCH_INTAKE_CURVE_PUBLIC and CAREWATCH_INTAKE_CURVE_SECRET must both be"
-                  " 40-character Z85 keys (carewatch curve-keygen makes a pair)");
+    //  CURVE is all or nothing: both keys, 40-character Z85 each.
+    const char *pairs [2][3] = {
+        { self->curve_public, self->curve_secret, "CAREWATCH_INTAKE_CURVE" },
+        { self->gateway_curve_public, self->gateway_curve_secret, "CAREWATCH_GATEWAY_CURVE" },
+    };
+    for (int i = 0; i < 2; i++)
+        if ((pairs [i][0][0] || pairs [i][1][0]) && (strlen (pairs [i][0]) != 40 || strlen (pairs [i][1]) != 40)) {
+            snprintf (err, errlen, "%s_PUBLIC and %s_SECRET must both be 40-character Z85 keys"
+                      " (carewatch curve-keygen makes a pair)", pairs [i][2], pairs [i][2]);
+            return -1;
+        }
+    struct in6_addr a6;
+    struct in_addr a4;
+    if (inet_pton (AF_INET, self->http_bind, &a4) != 1 && inet_pton (AF_INET6, self->http_bind, &a6) != 1) {
+        snprintf (err, errlen, "CAREWATCH_HTTP_BIND: '%.64s' is not an IPv4 or IPv6 address", self->http_bind);
         return -1;
     }
-    if (curve && !self->curve_clients [0]) {
-        snprintf (err, errlen, "CAREWATCH_INTAKE_CURVE_CLIENTS must name a folder of partner certificates, or *");
+    if (webhook_allow_check (self->webhook_allow, err, errlen))
         return -1;
-    }
     return 0;
 }
 

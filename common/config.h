@@ -34,7 +34,10 @@ typedef struct {
     int gateway_timeout_ms;     //  how long the gateway waits for intake and export
     char curve_public [64];     //  intake's CURVE public key (Z85); "" = CURVE off
     char curve_secret [64];     //  intake's CURVE secret key (Z85)
-    char curve_clients [512];   //  folder of allowed client certificates, or "*" for any
+    char gateway_curve_public [64]; //  the gateway's CURVE key pair, for talking to intake
+    char gateway_curve_secret [64];
+    char http_bind [64];        //  address the gateway listens on
+    char webhook_allow [512];   //  private networks webhooks may reach anyway (CIDRs)
 } config_t;
 
 //  Fills *self from the environment with defaults for what is unset.

@@ -70,6 +70,9 @@ msg_decode (zmsg_t **zmsg_p, bool routed, size_t max_bytes, msg_t *out,
     }
     zframe_t *name = zmsg_first (zmsg);
     zframe_t *body = zmsg_next (zmsg);
+    //  Who the connection authenticated as, when a ZAP handler said so.
+    const char *user = routed ? zframe_meta (name, "User-Id") : NULL;
+    snprintf (out->user_id, sizeof out->user_id, "%s", user ? user : "");
     char type_name [128];
     size_t name_len = zframe_size (name);
     if (name_len == 0 || name_len >= sizeof type_name) {

@@ -16,6 +16,7 @@ typedef struct {
     zframe_t *identity;                         //  ROUTER peer, or NULL
     const ProtobufCMessageDescriptor *type;     //  what body is
     ProtobufCMessage *body;                     //  the unpacked message
+    char user_id [80];                          //  ZAP User-Id of the sender (CURVE), or ""
 } msg_t;
 
 //  Finds a carewatch.v1 message type by its full name; NULL if unknown.

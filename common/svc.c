@@ -3,6 +3,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "sig.h"
+#include "zap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #define SVC_MAX_READERS 16
 #define SVC_MAX_TIMERS 8
+#define S_ZAP_ENFORCE_DOMAIN 93     //  ZMQ_ZAP_ENFORCE_DOMAIN (draft API)
 
 typedef struct {
     zsock_t *sock;              //  the socket polled
@@ -39,6 +41,7 @@ struct _svc_t {
     int nsockets;
     int64_t started;            //  monotonic ms at start
     zactor_t *auth;             //  ZAP handler when CURVE is on
+    char db_url [1024];         //  the resolved database URL
 };
 
 svc_t *
@@ -63,6 +66,7 @@ svc_new (const char *name)
         free (self);
         return NULL;
     }
+    snprintf (self->db_url, sizeof self->db_url, "%s", url);
     self->db = db_new (url, name, self->config.db_timeout_ms);
     migrate_report_t report;
     if (db_connect (self->db, self->config.db_wait_ms, err, sizeof err)
@@ -103,16 +107,23 @@ svc_socket (svc_t *self, int type, const char *endpoint, bool bind)
 zsock_t *
 svc_socket_secure (svc_t *self, int type, const char *endpoint)
 {
-    if (!self->config.curve_public [0])
+    if (!self->config.curve_public [0]) {
+        //  Keyless is for one machine only: anyone who can connect could
+        //  submit as any partner.
+        if (!zap_endpoint_local (endpoint)) {
+            log_error ("curve_required", "{s:s, s:s}", "endpoint", endpoint, "error",
+                       "this socket listens beyond loopback, so it needs CURVE: set CAREWATCH_INTAKE_CURVE_PUBLIC and"
+                       " CAREWATCH_INTAKE_CURVE_SECRET (carewatch curve-keygen makes a pair) and register each"
+                       " partner's key (carewatch curve-key add)");
+            return NULL;
+        }
+        log_warn ("curve_off", "{s:s, s:s}", "endpoint", endpoint, "warning",
+                  "CURVE IS OFF: any process on this machine can submit data as any partner; fine for development"
+                  " on one machine, never for a shared host (set CAREWATCH_INTAKE_CURVE_PUBLIC and _SECRET)");
         return s_socket (self, type, endpoint, true, false);
-    if (!self->auth) {
-        self->auth = zactor_new (zauth, NULL);
-        if (strcmp (self->config.curve_clients, "*") == 0)
-            zstr_sendx (self->auth, "CURVE", CURVE_ALLOW_ANY, NULL);
-        else
-            zstr_sendx (self->auth, "CURVE", self->config.curve_clients, NULL);
-        zsock_wait (self->auth);
     }
+    if (!self->auth && !(self->auth = zap_start (self->db_url, self->config.gateway_curve_public)))
+        return NULL;
     return s_socket (self, type, endpoint, true, true);
 }
 
@@ -133,6 +144,12 @@ s_socket (svc_t *self, int type, const char *endpoint, bool bind, bool curve)
     zsock_set_rcvhwm (sock, 100000);
     if (curve) {
         zsock_set_zap_domain (sock, "carewatch");
+        //  No handler must mean no entry (libzmq lets everyone in
+        //  otherwise).  A draft option: where libzmq lacks it, zap_start
+        //  has already made sure the handler is there.
+        int enforce = 1;
+        if (zmq_setsockopt (zsock_resolve (sock), S_ZAP_ENFORCE_DOMAIN, &enforce, sizeof enforce))
+            log_debug ("zap_enforce_unavailable", NULL);
         zsock_set_curve_server (sock, 1);
         zsock_set_curve_publickey (sock, self->config.curve_public);
         zsock_set_curve_secretkey (sock, self->config.curve_secret);

@@ -40,9 +40,12 @@ void svc_destroy (svc_t **self_p);
 //  socket, or NULL after logging why.
 zsock_t *svc_socket (svc_t *self, int type, const char *endpoint, bool bind);
 
-//  As svc_socket, bound as a CURVE server with the configured keys when
-//  CAREWATCH_INTAKE_CURVE_* are set (partners then need intake's public key
-//  and a certificate the ZAP handler allows); otherwise plain.
+//  As svc_socket (bound), as a CURVE server with the configured keys when
+//  CAREWATCH_INTAKE_CURVE_* are set: partners then need intake's public
+//  key and a key registered to them in curve_keys (zap.h), and each
+//  message's user_id says who sent it.  Without keys the socket is plain
+//  and a loud warning is logged; a plain socket beyond loopback is
+//  refused (NULL, after logging why).
 zsock_t *svc_socket_secure (svc_t *self, int type, const char *endpoint);
 
 //  Polls sock and calls fn when it is readable.

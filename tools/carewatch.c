@@ -28,6 +28,7 @@ static const cli_command_t s_commands [] = {
     { "status", cli_status, "[--quiet] [--drained]: what is held; exit 0 once calc and alert (and the outbox) have caught up" },
     { "link", cli_link, "PATH?ARGS [--ttl S]: a signed read-only report URL for a browser" },
     { "curve-keygen", cli_curve_keygen, "NAME: a CURVE key pair for intake or a partner (NAME, NAME_secret)" },
+    { "curve-key", cli_curve_key, "add PARTNER KEY|CERT, revoke KEY, list: the partner keys intake lets in (CURVE)" },
     { "key", cli_key, "create --role R [--partner P] | revoke ID | list: API keys (stored hashed)" },
     { "receive", cli_receive, "--port P --secret S [--fail-first N] [--log F]: a webhook receiver" },
 };

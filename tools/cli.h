@@ -33,5 +33,6 @@ int cli_key (int argc, char **argv);
 int cli_status (int argc, char **argv);
 int cli_link (int argc, char **argv);
 int cli_curve_keygen (int argc, char **argv);
+int cli_curve_key (int argc, char **argv);
 
 #endif

@@ -3,6 +3,7 @@
 #include "alert_rules.h"
 #include "cli.h"
 #include "config.h"
+#include "webhook.h"
 #include "db.h"
 #include "log.h"
 
@@ -74,6 +75,16 @@ cli_subscribe (int argc, char **argv)
         return 2;
     }
     json_decref (f);
+    config_t cfg;
+    if (config_load (&cfg, err, sizeof err)) {
+        fprintf (stderr, "carewatch subscribe: %s\n", err);
+        return 1;
+    }
+    //  The same rules as POST /v1/subscriptions (webhook.h).
+    if (url && webhook_check (url, secret, cfg.webhook_allow, true, err, sizeof err)) {
+        fprintf (stderr, "carewatch subscribe: --webhook: %s\n", err);
+        return 2;
+    }
     db_t *db = cli_db ("subscribe", 0);
     if (!db)
         return 1;

@@ -177,3 +177,71 @@ cli_curve_keygen (int argc, char **argv)
     zcert_destroy (&cert);
     return rc ? 1 : 0;
 }
+
+//  curve-key add PARTNER KEY|CERTFILE, curve-key revoke KEY, curve-key
+//  list: the CURVE public keys intake lets in, each registered to the
+//  partner it speaks for.
+int
+cli_curve_key (int argc, char **argv)
+{
+    const char *cmd = argc > 1 ? argv [1] : "";
+    bool add = strcmp (cmd, "add") == 0 && argc == 4, revoke = strcmp (cmd, "revoke") == 0 && argc == 3;
+    if (!add && !revoke && strcmp (cmd, "list")) {
+        fprintf (stderr, "usage: carewatch curve-key add PARTNER (PUBLIC_KEY | CERTIFICATE_FILE)\n"
+                         "       carewatch curve-key revoke PUBLIC_KEY\n"
+                         "       carewatch curve-key list\n");
+        return 2;
+    }
+    char key [64] = "";
+    if (add || revoke) {
+        const char *arg = argv [argc - 1];
+        zcert_t *cert = strlen (arg) == 40 ? NULL : zcert_load (arg);
+        snprintf (key, sizeof key, "%s", cert ? zcert_public_txt (cert) : arg);
+        zcert_destroy (&cert);
+        uint8_t raw [32];
+        if (strlen (key) != 40 || !zmq_z85_decode (raw, key)) {
+            fprintf (stderr, "carewatch curve-key: '%s' is neither a 40-character Z85 public key nor a"
+                             " certificate file\n", arg);
+            return 2;
+        }
+    }
+    db_t *db = cli_db ("curve-key", 0);
+    if (!db)
+        return 1;
+    char err [256];
+    int rc = 0;
+    if (add) {
+        const char *p [2] = { key, argv [2] };
+        PGresult *r = db_exec (db, "insert into curve_keys (public_key, partner) values ($1, $2)"
+                                   " on conflict (public_key) do update set partner = $2, revoked_at = null"
+                                   " returning public_key", 2, p, DB_TUPLES, err, sizeof err);
+        if (r)
+            printf ("curve key %s registered to partner %s\n", key, argv [2]);
+        else
+            fprintf (stderr, "carewatch curve-key: %s\n", strstr (err, "foreign key") ? "no such partner" : err);
+        rc = r ? 0 : 1;
+        PQclear (r);
+    }
+    else if (revoke) {
+        const char *p [1] = { key };
+        PGresult *r = db_exec (db, "update curve_keys set revoked_at = now() where public_key = $1 and revoked_at is null"
+                                   " returning partner", 1, p, DB_TUPLES, err, sizeof err);
+        rc = r && PQntuples (r) == 1 ? 0 : 1;
+        if (rc == 0)
+            printf ("curve key %s revoked\n", key);
+        else
+            fprintf (stderr, "carewatch curve-key: %s\n", r ? "no such active key" : err);
+        PQclear (r);
+    }
+    else {
+        PGresult *r = db_exec (db, "select public_key, partner, created_at::text, coalesce (revoked_at::text, '')"
+                                   " from curve_keys order by partner, created_at", 0, NULL, DB_TUPLES, err, sizeof err);
+        for (int i = 0; r && i < PQntuples (r); i++)
+            printf ("%s  %-20s  %s  %s\n", PQgetvalue (r, i, 0), PQgetvalue (r, i, 1), PQgetvalue (r, i, 2),
+                    *PQgetvalue (r, i, 3) ? "revoked" : "");
+        rc = r ? 0 : 1;
+        PQclear (r);
+    }
+    db_destroy (&db);
+    return rc;
+}

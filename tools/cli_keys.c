@@ -7,7 +7,9 @@
 
 #include <time.h>
 
+#include <ctype.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,6 +99,27 @@ cli_key (int argc, char **argv)
 }
 
 //  link PATH[?ARGS] [--ttl SECONDS]: a signed read-only URL for a browser.
+//  Percent-decodes text in place ('+' is a space), as a query is read.
+static char *
+s_decode (char *text)
+{
+    char *r = text, *w = text;
+    while (*r) {
+        unsigned int c;
+        if (r [0] == '%' && isxdigit ((unsigned char) r [1]) && isxdigit ((unsigned char) r [2])
+        &&  sscanf (r + 1, "%2x", &c) == 1 && c) {
+            *w++ = (char) c;
+            r += 3;
+        }
+        else {
+            *w++ = *r == '+' ? ' ' : *r;
+            r++;
+        }
+    }
+    *w = '\0';
+    return text;
+}
+
 int
 cli_link (int argc, char **argv)
 {
@@ -120,8 +143,8 @@ cli_link (int argc, char **argv)
         fprintf (stderr, "carewatch link: %s\n", err);
         return 1;
     }
-    //  Split the path and its "name=value&..." arguments (plain codes, so
-    //  no percent-decoding is needed).
+    //  Split the path and its "name=value&..." arguments, decoded as the
+    //  gateway decodes them.
     char path [1024], query [1024] = "";
     snprintf (path, sizeof path, "%s", argv [1]);
     char *q = strchr (path, '?');
@@ -137,16 +160,23 @@ cli_link (int argc, char **argv)
         char *eq = strchr (tok, '=');
         if (eq)
             *eq = '\0';
-        names [n] = tok;
-        values [n++] = eq ? eq + 1 : "";
+        names [n] = s_decode (tok);
+        values [n++] = eq ? s_decode (eq + 1) : "";
     }
     names [n] = "expires";
     values [n++] = expires;
     char sig [65];
     signlink_sign (secret, path, names, values, n, sig);
+    char enc [3 * 1024 + 1];
+    signlink_encode (enc, path);
+    //  The path keeps its slashes.
     printf ("%s%s?", cfg.public_url, path);
-    for (size_t i = 0; i < n; i++)
-        printf ("%s=%s&", names [i], values [i]);
+    for (size_t i = 0; i < n; i++) {
+        signlink_encode (enc, names [i]);
+        printf ("%s=", enc);
+        signlink_encode (enc, values [i]);
+        printf ("%s&", enc);
+    }
     printf ("sig=%s\n", sig);
     return 0;
 }

@@ -47,3 +47,14 @@ alert_on_timer (svc_t *svc, void *arg)
     s_work (self);
     return 0;
 }
+
+int
+alert_on_deliver_tick (svc_t *svc, void *arg)
+{
+    alert_t *self = arg;
+    //  Deliveries in flight move on their own sockets: look at them often,
+    //  without blocking the loop, and start the next when one finishes.
+    if (alert_deliver_poll (self->deliver, 0) > 0)
+        alert_deliver_due (self->deliver);
+    return 0;
+}

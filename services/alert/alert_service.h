@@ -20,4 +20,8 @@ int alert_on_change (svc_t *svc, zsock_t *sock, void *arg);
 //  interval, delivers the outbox.
 int alert_on_timer (svc_t *svc, void *arg);
 
+//  svc_timer_fn, every few milliseconds: moves deliveries in flight along
+//  (nothing to do, and no query, when none are).
+int alert_on_deliver_tick (svc_t *svc, void *arg);
+
 #endif

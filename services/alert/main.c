@@ -27,6 +27,7 @@ main (void)
         svc_add_router (svc, control, NULL, NULL);
         svc_add_reader (svc, changes, alert_on_change, &alert);
         svc_add_timer (svc, 250, alert_on_timer, &alert);
+        svc_add_timer (svc, 5, alert_on_deliver_tick, &alert);
         rc = svc_run (svc);
     }
     else

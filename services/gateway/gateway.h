@@ -1,23 +1,75 @@
-/*  gateway: shared state of the HTTP front door and the request the
-    route handlers fill in.  */
+/*  gateway: shared state of the HTTP front door, the request the route
+    handlers fill in, and the route table.
+
+    A request goes through fixed steps, and no step waits on anything
+    slow in the HTTP threads:
+      1. headers in: the path and every argument and header are checked
+         (valid UTF-8, no control characters, bounded), the route is
+         found in the table (404, 405), and Content-Length is checked
+         against the limit (413), all before a byte of body is read;
+      2. the API key and the role are checked on a worker (401, 403),
+         still before the body: a refused request never has its body
+         read, and "Expect: 100-continue" gets the refusal, not 100;
+      3. the body is read within the per-request limit and a gateway-wide
+         budget for bodies held at once (503 when it is spent);
+      4. the handler runs on the worker pool of what it waits on (the
+         database, intake or export), with the HTTP connection suspended,
+         so a stalled back end holds only its own pool's requests.
+    /healthz is answered in the HTTP thread itself.  */
 #ifndef CAREWATCH_GATEWAY_H
 #define CAREWATCH_GATEWAY_H
 
 #include <jansson.h>
-#include <microhttpd.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include "apikey.h"
 #include "svc.h"
 
 #define GW_LATENCY_BUCKETS 8
+#define GW_MAX_ARGS 32          //  query arguments a request may carry
+#define GW_MAX_HEADERS 64       //  headers a request may carry
+#define GW_MAX_PARAMS 2         //  {placeholders} in a route pattern
+#define GW_MAX_PATH 1024        //  bytes of decoded path
+
+//  Roles, as a bit set in a route.
+enum { GW_PARTNER = 1, GW_SUBSCRIBER = 2, GW_READER = 4, GW_ADMIN = 8 };
+
+//  Where a route's handler runs.
+typedef enum {
+    GW_POOL_INLINE,             //  in the HTTP thread: cheap and never waits
+    GW_POOL_DB,                 //  waits on PostgreSQL only
+    GW_POOL_INTAKE,             //  waits on intake
+    GW_POOL_EXPORT,             //  waits on export
+    GW_POOLS
+} gw_pool_id_t;
+
+typedef struct _gw_req_t gw_req_t;
+typedef struct _gateway_pool_t gateway_pool_t;
+
+typedef struct {
+    const char *method;         //  GET, POST, DELETE
+    const char *pattern;        //  "/v1/batches/{id}": a {name} is one segment
+    int roles;                  //  GW_* bits that may use it; 0 = no key needed
+    gw_pool_id_t pool;          //  where the handler runs
+    bool body;                  //  takes a request body
+    bool link;                  //  a signed link may stand in for a reader key
+    void (*handler) (gw_req_t *req);
+} gw_route_t;
+
+//  The route table (gateway_routes.c), ended by a NULL method.
+extern const gw_route_t gateway_routes [];
 
 typedef struct {
     config_t cfg;               //  settings
     char db_url [1024];         //  resolved database URL
-    pthread_key_t db_key;       //  each HTTP worker thread's own connection
-    pthread_mutex_t lock;       //  guards the latency sums
+    pthread_key_t db_key;       //  each thread's own connection
+    pthread_mutex_t lock;       //  guards the latency sums and the body budget
     int zmq_timeout_ms;         //  how long to wait for intake/export
     char link_secret [65];      //  signs read-only report links
+    volatile int stopping;      //  set at shutdown: back-end waits end early
+    size_t body_budget;         //  bytes of request bodies held at once, at most
+    size_t body_held;           //  bytes reserved now (under lock)
+    gateway_pool_t *pools [GW_POOLS];   //  workers by what they wait on (NULL for inline)
     //  Counters for /metrics (updated atomically).
     unsigned long requests [6]; //  by status class 1xx..5xx (index 1..5)
     unsigned long latency [GW_LATENCY_BUCKETS + 1];    //  histogram buckets, then +Inf
@@ -26,46 +78,88 @@ typedef struct {
 } gateway_t;
 
 typedef struct {
+    const char *name;           //  borrowed: lives as long as the request
+    const char *value;
+} gw_kv_t;
+
+struct _gw_req_t {
     gateway_t *gw;              //  the gateway
-    struct MHD_Connection *conn;
-    const char *method;         //  GET, POST, DELETE
-    const char *url;            //  path without query
+    void *conn;                 //  the HTTP connection (gateway_http), or NULL
+    char method [8];            //  GET, POST, DELETE, ...
+    char path [GW_MAX_PATH];    //  decoded path without the query
+    bool http11;                //  HTTP/1.1 or later
+    gw_kv_t args [GW_MAX_ARGS]; //  query arguments, decoded
+    size_t nargs;
+    gw_kv_t headers [GW_MAX_HEADERS];
+    size_t nheaders;
+    const gw_route_t *route;    //  the route matched, once found
+    char params [GW_MAX_PARAMS][256];   //  the route's {placeholders}, in order
     char *body;                 //  request body (NUL-terminated), or NULL
     size_t len;                 //  its length
-    bool too_big;               //  the body went over the limit
+    size_t reserved;            //  bytes of the body budget this request holds
     apikey_t key;               //  the caller, once authenticated
     bool authed;
-    unsigned int status;        //  response status
+    int phase;                  //  where gateway_http is with it
+    bool queued;                //  the response has been handed to the server
+    bool reading;               //  the server has been told to read the body
+    long long started_us;       //  when the headers were in
+    unsigned int status;        //  response status (0 until set)
     char *resp;                 //  response body (malloc'd)
     size_t resp_len;
     const char *content_type;   //  of the response
-} gw_req_t;
+    char allow [64];            //  Allow header of a 405
+};
 
-//  The calling thread's database connection (made on first use; the
-//  HTTP server runs a pool of threads, each with its own).
+//  The calling thread's database connection (made on first use; every
+//  worker thread has its own).
 db_t *gateway_db (gateway_t *gw);
 
-//  Routes a request: authenticates, dispatches, fills the response.
-void gateway_route (gw_req_t *req);
+//  Step 1 on a request whose method, path, http11, args and headers are
+//  filled in: checks them and finds the route.  Returns 0 when the
+//  request may go on, or -1 with the problem response set (400, 404,
+//  405, 411, 413).
+int gateway_request_check (gw_req_t *req);
+
+//  Step 2: authenticates the caller (API key or signed link) and checks
+//  the route's roles.  Returns true when the request may go on, else sets
+//  the problem response (401, 403, 503).
+bool gateway_authorize (gw_req_t *req);
 
 //  Sets a problem+json response: status, a title and a detail saying what
-//  to fix.
+//  to fix.  Any text is made valid UTF-8 first, and the response is set
+//  even when memory runs out.
 void gateway_problem (gw_req_t *req, unsigned int status, const char *title, const char *fmt, ...)
     __attribute__ ((format (printf, 4, 5)));
 
-//  Sets a JSON response from doc (stolen).
+//  Sets a JSON response from doc (stolen; NULL gives a 500).
 void gateway_json (gw_req_t *req, unsigned int status, json_t *doc);
 
-//  A query-string argument, or NULL.
+//  A query-string argument, or NULL when absent or empty.
 const char *gateway_arg (gw_req_t *req, const char *name);
 
+//  A request header (case-insensitive name), or NULL.
+const char *gateway_header (gw_req_t *req, const char *name);
+
 //  Sends request to a service over a fresh DEALER socket and waits up to
-//  timeout_ms (0: the configured gateway timeout) for the reply.  Returns
-//  0 with *reply filled (msg_clear it), or -1 on timeout.
+//  timeout_ms (0: the configured gateway timeout) for the reply, less
+//  when the gateway is stopping.  Returns 0 with *reply filled (msg_clear
+//  it), or -1 on timeout.
 int gateway_call (gateway_t *gw, const char *endpoint, const ProtobufCMessage *request, msg_t *reply,
                   int timeout_ms);
 
 //  Prometheus text for /metrics; a new string the caller frees.
 char *gateway_metrics_text (gateway_t *gw);
+
+//  The worker pools (gateway_pool.c): threads that run fn (job, arg) for
+//  each job pushed, a bounded queue in front of them.
+gateway_pool_t *gateway_pool_new (const char *name, int threads, int queue_max,
+                                  void (*fn) (void *job, void *arg), void *arg);
+
+//  Queues a job.  Returns 0, or -1 when the queue is full or stopping.
+int gateway_pool_push (gateway_pool_t *self, void *job);
+
+//  Runs what is queued, stops the threads and frees the pool; NULL-safe,
+//  nulls the pointer.
+void gateway_pool_destroy (gateway_pool_t **self_p);
 
 #endif

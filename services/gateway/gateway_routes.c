@@ -1,112 +1,19 @@
-/*  gateway_routes: the HTTP API.  Every /v1 route needs an API key
-    (Authorization: Bearer ...) whose role may use it:
-
-      route                                   partner  subscriber  reader  admin
-      POST   /v1/batches                         x                            
-      GET    /v1/batches/{id}                  own                   x       x
-      GET    /v1/indicators[/{code}[/values|/report]]   x           x       x
-      GET    /v1/scorecards/{period}, /v1/progress,
-             /v1/exceptions/{period}                       x           x       x
-      GET    /v1/alerts                                   x           x       x
-      POST   /v1/silences                                 x                   x
-      GET    /v1/subscriptions                           own                  x
-      POST   /v1/subscriptions                            x                   x
-      DELETE /v1/subscriptions/{id}                      own                  x
-      GET    /metrics                                                 x       x
-    /healthz and /readyz need no key.  A signed link (carewatch link) gives
-    reader access to one GET until it expires, for browsers.  */
+/*  gateway_routes: the HTTP API and its route table (at the end of this
+    file), which says for each route who may use it, where its handler
+    runs and whether it takes a body.  Every /v1 route needs an API key
+    (Authorization: Bearer ...) whose role the route lists; "own" rows
+    (a partner's batches, a subscriber's subscriptions) are narrowed by
+    the key in the handler.  /healthz and /readyz need no key.  A signed
+    link (carewatch link) gives reader access to one GET until it
+    expires, for browsers.  */
 #include "alert_rules.h"
 #include "gateway.h"
 #include "log.h"
 #include "period.h"
-#include "signlink.h"
-
-#include <sodium.h>
-#include <time.h>
+#include "webhook.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-enum { R_PARTNER = 1, R_SUBSCRIBER = 2, R_READER = 4, R_ADMIN = 8 };
-
-static int
-s_role_bit (const char *role)
-{
-    return strcmp (role, "partner") == 0 ? R_PARTNER : strcmp (role, "subscriber") == 0 ? R_SUBSCRIBER
-         : strcmp (role, "reader") == 0 ? R_READER : strcmp (role, "admin") == 0 ? R_ADMIN : 0;
-}
-
-typedef struct {
-    const char *names [32];
-    const char *values [32];
-    size_t n;
-} s_args_t;
-
-static enum MHD_Result
-s_collect (void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-    s_args_t *a = cls;
-    if (a->n == 32)
-        return MHD_NO;
-    a->names [a->n] = key;
-    a->values [a->n++] = value ? value : "";
-    return MHD_YES;
-}
-
-//  A signed read-only link (carewatch link): reader access to this GET.
-static bool
-s_signed_link (gw_req_t *req)
-{
-    const char *sig = gateway_arg (req, "sig"), *expires = gateway_arg (req, "expires");
-    if (!sig || !expires || strcmp (req->method, "GET") || strlen (sig) != 64)
-        return false;
-    if (atoll (expires) < (long long) time (NULL))
-        return false;
-    s_args_t a = { .n = 0 };
-    MHD_get_connection_values (req->conn, MHD_GET_ARGUMENT_KIND, s_collect, &a);
-    char want [65];
-    signlink_sign (req->gw->link_secret, req->url, a.names, a.values, a.n, want);
-    if (sodium_memcmp (want, sig, 64) != 0)
-        return false;
-    memset (&req->key, 0, sizeof req->key);
-    snprintf (req->key.role, sizeof req->key.role, "reader");
-    snprintf (req->key.label, sizeof req->key.label, "signed-link");
-    return true;
-}
-
-//  Authenticates and checks the role.  Returns true when the request may go on.
-static bool
-s_allow (gw_req_t *req, int roles)
-{
-    const char *auth = MHD_lookup_connection_value (req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!auth && (roles & R_READER) && gateway_arg (req, "sig")) {
-        if (s_signed_link (req))
-            return true;
-        gateway_problem (req, 401, "Unauthorized", "the link is not valid or has expired; make a new one with carewatch link");
-        return false;
-    }
-    if (!auth || strncmp (auth, "Bearer ", 7)) {
-        gateway_problem (req, 401, "Unauthorized", "send an API key as 'Authorization: Bearer <key>'"
-                         " (carewatch key create --role ... makes one)");
-        return false;
-    }
-    char err [256];
-    int found = apikey_lookup (gateway_db (req->gw), auth + 7, &req->key, err, sizeof err);
-    if (found < 0) {
-        gateway_problem (req, 503, "Service Unavailable", "the database did not answer; try again");
-        return false;
-    }
-    if (!found) {
-        gateway_problem (req, 401, "Unauthorized", "the API key is not valid or has been revoked");
-        return false;
-    }
-    req->authed = true;
-    if (!(s_role_bit (req->key.role) & roles)) {
-        gateway_problem (req, 403, "Forbidden", "a %s key may not %s %s", req->key.role, req->method, req->url);
-        return false;
-    }
-    return true;
-}
 
 // ---------------------------------------------------------------------
 //  Batches
@@ -127,7 +34,7 @@ s_receipt_status (const Carewatch__V1__BatchReceipt *r)
     if (strcmp (r->status, "refused") == 0 && r->n_errors) {
         const char *code = r->errors [0]->code;
         return strcmp (code, "batch_key_reused") == 0 ? 409 : strcmp (code, "batch_too_large") == 0 ? 413
-             : strcmp (code, "unknown_partner") == 0 ? 403 : strcmp (code, "database_unavailable") == 0 ? 503 : 400;
+             : strcmp (code, "unknown_partner") == 0 || strcmp (code, "partner_mismatch") == 0 ? 403 : strcmp (code, "database_unavailable") == 0 ? 503 : 400;
     }
     return strcmp (r->status, "rejected") == 0 ? 422 : 200;
 }
@@ -135,7 +42,7 @@ s_receipt_status (const Carewatch__V1__BatchReceipt *r)
 static void
 s_post_batch (gw_req_t *req)
 {
-    const char *type = MHD_lookup_connection_value (req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    const char *type = gateway_header (req, "Content-Type");
     const char *format = NULL;
     if (type && strncmp (type, "application/json", 16) == 0)
         format = "json";
@@ -146,8 +53,8 @@ s_post_batch (gw_req_t *req)
                          "send Content-Type application/json, or text/csv with an X-Batch-Key header");
         return;
     }
-    const char *key = MHD_lookup_connection_value (req->conn, MHD_HEADER_KIND, "X-Batch-Key");
-    const char *atomic = MHD_lookup_connection_value (req->conn, MHD_HEADER_KIND, "X-Batch-Atomic");
+    const char *key = gateway_header (req, "X-Batch-Key");
+    const char *atomic = gateway_header (req, "X-Batch-Atomic");
     if (strcmp (format, "csv") == 0 && (!key || !*key)) {
         gateway_problem (req, 400, "Bad Request", "a CSV batch needs its batch key in the X-Batch-Key header");
         return;
@@ -333,8 +240,15 @@ s_export (gw_req_t *req, const char *report, const char *period, const char *ind
     else if (msg_is (&reply, &carewatch__v1__error__descriptor)) {
         Carewatch__V1__Error *e2 = (Carewatch__V1__Error *) reply.body;
         unsigned int st = strcmp (e2->code, "not_found") == 0 ? 404 : strcmp (e2->code, "bad_request") == 0 ? 400 : 500;
-        gateway_problem (req, st, st == 404 ? "Not Found" : st == 400 ? "Bad Request" : "Internal Server Error",
-                         "%s", e2->message);
+        //  What went wrong inside export (a database error's text) stays
+        //  in the logs; the client hears that it was not its fault.
+        if (st == 500) {
+            log_error ("export_failed", "{s:s, s:s}", "code", e2->code, "message", e2->message);
+            gateway_problem (req, 500, "Internal Server Error", "export could not make the document; the"
+                             " gateway and export logs say why");
+        }
+        else
+            gateway_problem (req, st, st == 404 ? "Not Found" : "Bad Request", "%s", e2->message);
     }
     else
         gateway_problem (req, 502, "Bad Gateway", "export answered with something unexpected");
@@ -397,9 +311,15 @@ s_post_subscription (gw_req_t *req)
     const char *url = json_string_value (json_object_get (j, "url"));
     const char *secret = json_string_value (json_object_get (j, "secret"));
     const char *channel = json_string_value (json_object_get (j, "channel"));
-    const char *subscriber = strcmp (req->key.role, "admin") == 0
-                           ? json_string_value (json_object_get (j, "subscriber")) : req->key.label;
-    char err [256];
+    bool admin = strcmp (req->key.role, "admin") == 0;
+    //  A subscriber key owns what it makes (by key id: labels are free
+    //  text and not unique); an admin names the subscriber instead.
+    char owner [24], fallback [40];
+    snprintf (owner, sizeof owner, "%lld", req->key.id);
+    snprintf (fallback, sizeof fallback, "key-%lld", req->key.id);
+    const char *subscriber = admin ? json_string_value (json_object_get (j, "subscriber"))
+                           : req->key.label [0] ? req->key.label : fallback;
+    char err [512];
     if (!filter)
         filter = json_object ();
     else
@@ -410,18 +330,19 @@ s_post_subscription (gw_req_t *req)
         gateway_problem (req, 400, "Bad Request", "%s", err);
     else if (strcmp (channel, "webhook") && strcmp (channel, "zmq"))
         gateway_problem (req, 400, "Bad Request", "channel must be webhook or zmq");
-    else if (strcmp (channel, "webhook") == 0 && (!url || (strncmp (url, "http://", 7) && strncmp (url, "https://", 8))
-                                                   || !secret || strlen (secret) < 16 || strlen (url) > 2000))
-        gateway_problem (req, 400, "Bad Request", "a webhook needs an http(s) url and a secret of at least 16 characters");
-    else if (!subscriber || !*subscriber)
-        gateway_problem (req, 400, "Bad Request", "name the subscriber");
+    else if (strcmp (channel, "webhook") == 0
+         &&  webhook_check (url, secret, req->gw->cfg.webhook_allow, true, err, sizeof err))
+        gateway_problem (req, 400, "Bad Request", "%s", err);
+    else if (!subscriber || !*subscriber || strlen (subscriber) > 200)
+        gateway_problem (req, 400, "Bad Request", "name the subscriber (up to 200 characters)");
     else {
         char *ftext = json_dumps (filter, JSON_COMPACT);
-        const char *p [5] = { subscriber, ftext, channel, url, secret };
-        PGresult *r = db_exec (gateway_db (req->gw), "insert into subscriptions (subscriber, filter, channel, url, secret)"
-                                            " values ($1, $2::jsonb, $3, $4, $5) returning json_build_object ('id', id,"
-                                            " 'subscriber', subscriber, 'filter', filter, 'channel', channel, 'url', url)::text",
-                               5, p, DB_TUPLES, err, sizeof err);
+        const char *p [6] = { subscriber, ftext, channel, url, secret, admin ? NULL : owner };
+        PGresult *r = db_exec (gateway_db (req->gw), "insert into subscriptions (subscriber, filter, channel, url, secret,"
+                                            " owner_key) values ($1, $2::jsonb, $3, $4, $5, $6::bigint) returning"
+                                            " json_build_object ('id', id, 'subscriber', subscriber, 'filter', filter,"
+                                            " 'channel', channel, 'url', url)::text",
+                               6, p, DB_TUPLES, err, sizeof err);
         free (ftext);
         if (r) {
             gateway_json (req, 201, json_loads (PQgetvalue (r, 0, 0), 0, NULL));
@@ -441,10 +362,12 @@ s_delete_subscription (gw_req_t *req, const char *id)
         gateway_problem (req, 400, "Bad Request", "a subscription id is a number");
         return;
     }
-    const char *p [2] = { id, strcmp (req->key.role, "admin") == 0 ? NULL : req->key.label };
+    char owner [24];
+    snprintf (owner, sizeof owner, "%lld", req->key.id);
+    const char *p [2] = { id, strcmp (req->key.role, "admin") == 0 ? NULL : owner };
     char err [256];
     PGresult *r = db_exec (gateway_db (req->gw), "update subscriptions set active = false where id = $1::bigint and active"
-                                        " and ($2::text is null or subscriber = $2) returning id", 2, p,
+                                        " and ($2::bigint is null or owner_key = $2::bigint) returning id", 2, p,
                            DB_TUPLES, err, sizeof err);
     if (!r)
         gateway_problem (req, 503, "Service Unavailable", "the database did not answer; try again");
@@ -484,124 +407,138 @@ s_readyz (gw_req_t *req)
 }
 
 // ---------------------------------------------------------------------
-//  Dispatch
+//  Handlers that are one query or one call
 
-//  If path starts with prefix and the rest is one segment, returns it.
-static const char *
-s_param (const char *path, const char *prefix, char *buf, size_t len)
+static void
+s_healthz (gw_req_t *req)
 {
-    size_t n = strlen (prefix);
-    if (strncmp (path, prefix, n) || !path [n] || strchr (path + n, '/') || strlen (path + n) >= len)
-        return NULL;
-    snprintf (buf, len, "%s", path + n);
-    return buf;
+    gateway_json (req, 200, json_pack ("{s:s}", "status", "ok"));
 }
 
-void
-gateway_route (gw_req_t *req)
+static void
+s_metrics (gw_req_t *req)
 {
-    const char *m = req->method, *u = req->url;
-    bool get = strcmp (m, "GET") == 0, post = strcmp (m, "POST") == 0, del = strcmp (m, "DELETE") == 0;
-    char a [256], b [256];
-    const int READ = R_READER | R_SUBSCRIBER | R_ADMIN;
-    if (strcmp (u, "/healthz") == 0 && get)
-        gateway_json (req, 200, json_pack ("{s:s}", "status", "ok"));
-    else if (strcmp (u, "/readyz") == 0 && get)
-        s_readyz (req);
-    else if (strcmp (u, "/metrics") == 0 && get) {
-        if (s_allow (req, R_READER | R_ADMIN)) {
-            free (req->resp);
-            req->resp = gateway_metrics_text (req->gw);
-            req->resp_len = strlen (req->resp);
-            req->status = 200;
-            req->content_type = "text/plain; version=0.0.4";
-        }
-    }
-    else if (strcmp (u, "/v1/batches") == 0 && post) {
-        if (s_allow (req, R_PARTNER))
-            s_post_batch (req);
-    }
-    else if (s_param (u, "/v1/batches/", a, sizeof a) && get) {
-        if (s_allow (req, R_PARTNER | R_READER | R_ADMIN))
-            s_get_batch (req, a);
-    }
-    else if (strcmp (u, "/v1/indicators") == 0 && get) {
-        if (s_allow (req, READ)) {
-            const char *p [2] = { gateway_arg (req, "domain"), gateway_arg (req, "owner") };
-            s_rows_json (req, "select json_build_object ('code', code, 'name', name, 'domain', domain, 'owner', owner,"
-                              " 'unit', unit, 'polarity', polarity, 'frequency', frequency)::text from indicators"
-                              " where ($1::text is null or domain = $1) and ($2::text is null or owner = $2) order by code",
-                         2, p, false, NULL);
-        }
-    }
-    else if (s_param (u, "/v1/indicators/", a, sizeof a) && get) {
-        if (s_allow (req, READ)) {
-            const char *p [1] = { a };
-            char what [400];
-            snprintf (what, sizeof what, "indicator '%s' is not in the catalogue", a);
-            s_rows_json (req, "select (definition || jsonb_build_object ('targets', coalesce ((select jsonb_agg ("
-                              " jsonb_build_object ('from', from_period, 'kind', kind, 'value', value, 'lower', lower,"
-                              " 'upper', upper, 'text', text) order by from_date) from indicator_targets"
-                              " where indicator = code), '[]')))::text from indicators where code = $1",
-                         1, p, true, what);
-        }
-    }
-    else if (strncmp (u, "/v1/indicators/", 15) == 0 && get
-         &&  sscanf (u + 15, "%200[^/]/%30s", a, b) == 2 && strcmp (b, "values") == 0) {
-        if (s_allow (req, READ))
-            s_values (req, a);
-    }
-    else if (strncmp (u, "/v1/indicators/", 15) == 0 && get
-         &&  sscanf (u + 15, "%200[^/]/%30s", a, b) == 2 && strcmp (b, "report") == 0) {
-        if (s_allow (req, READ))
-            s_export (req, "indicator", gateway_arg (req, "period"), a);
-    }
-    else if (s_param (u, "/v1/scorecards/", a, sizeof a) && get) {
-        if (s_allow (req, READ))
-            s_export (req, "scorecard", a, NULL);
-    }
-    else if (strcmp (u, "/v1/progress") == 0 && get) {
-        if (s_allow (req, READ))
-            s_export (req, "progress", gateway_arg (req, "period"), NULL);
-    }
-    else if (s_param (u, "/v1/exceptions/", a, sizeof a) && get) {
-        if (s_allow (req, READ))
-            s_export (req, "exceptions", a, NULL);
-    }
-    else if (strcmp (u, "/v1/alerts") == 0 && get) {
-        if (s_allow (req, READ)) {
-            const char *state = gateway_arg (req, "state");
-            if (state && strcmp (state, "firing") && strcmp (state, "resolved"))
-                gateway_problem (req, 400, "Bad Request", "state must be firing or resolved");
-            else {
-                const char *p [1] = { state };
-                s_rows_json (req, "select json_build_object ('id', id, 'rule', rule, 'severity', severity,"
-                                  " 'indicator', indicator, 'org_unit', org_unit, 'breakdown', breakdown, 'state', state,"
-                                  " 'period', period, 'fired_at', fired_at, 'resolved_at', resolved_at, 'payload', payload)::text"
-                                  " from alerts where $1::text is null or state = $1 order by fired_at desc, id", 1, p, false, NULL);
-            }
-        }
-    }
-    else if (strcmp (u, "/v1/silences") == 0 && post) {
-        if (s_allow (req, R_SUBSCRIBER | R_ADMIN))
-            s_post_silence (req);
-    }
-    else if (strcmp (u, "/v1/subscriptions") == 0 && get) {
-        if (s_allow (req, R_SUBSCRIBER | R_ADMIN)) {
-            const char *p [1] = { strcmp (req->key.role, "admin") == 0 ? NULL : req->key.label };
-            s_rows_json (req, "select json_build_object ('id', id, 'subscriber', subscriber, 'filter', filter,"
-                              " 'channel', channel, 'url', url, 'created_at', created_at)::text from subscriptions"
-                              " where active and ($1::text is null or subscriber = $1) order by id", 1, p, false, NULL);
-        }
-    }
-    else if (strcmp (u, "/v1/subscriptions") == 0 && post) {
-        if (s_allow (req, R_SUBSCRIBER | R_ADMIN))
-            s_post_subscription (req);
-    }
-    else if (s_param (u, "/v1/subscriptions/", a, sizeof a) && del) {
-        if (s_allow (req, R_SUBSCRIBER | R_ADMIN))
-            s_delete_subscription (req, a);
-    }
-    else
-        gateway_problem (req, 404, "Not Found", "no route %s %s; see docs/openapi.yaml", m, u);
+    free (req->resp);
+    req->resp = gateway_metrics_text (req->gw);
+    req->resp_len = req->resp ? strlen (req->resp) : 0;
+    req->status = req->resp ? 200 : 500;
+    req->content_type = "text/plain; version=0.0.4";
 }
+
+static void
+s_batch (gw_req_t *req)
+{
+    s_get_batch (req, req->params [0]);
+}
+
+static void
+s_indicators (gw_req_t *req)
+{
+    const char *p [2] = { gateway_arg (req, "domain"), gateway_arg (req, "owner") };
+    s_rows_json (req, "select json_build_object ('code', code, 'name', name, 'domain', domain, 'owner', owner,"
+                      " 'unit', unit, 'polarity', polarity, 'frequency', frequency)::text from indicators"
+                      " where ($1::text is null or domain = $1) and ($2::text is null or owner = $2) order by code",
+                 2, p, false, NULL);
+}
+
+static void
+s_indicator (gw_req_t *req)
+{
+    const char *p [1] = { req->params [0] };
+    char what [400];
+    snprintf (what, sizeof what, "indicator '%s' is not in the catalogue", req->params [0]);
+    s_rows_json (req, "select (definition || jsonb_build_object ('targets', coalesce ((select jsonb_agg ("
+                      " jsonb_build_object ('from', from_period, 'kind', kind, 'value', value, 'lower', lower,"
+                      " 'upper', upper, 'text', text) order by from_date) from indicator_targets"
+                      " where indicator = code), '[]')))::text from indicators where code = $1",
+                 1, p, true, what);
+}
+
+static void
+s_indicator_values (gw_req_t *req)
+{
+    s_values (req, req->params [0]);
+}
+
+static void
+s_indicator_report (gw_req_t *req)
+{
+    s_export (req, "indicator", gateway_arg (req, "period"), req->params [0]);
+}
+
+static void
+s_scorecard (gw_req_t *req)
+{
+    s_export (req, "scorecard", req->params [0], NULL);
+}
+
+static void
+s_progress (gw_req_t *req)
+{
+    s_export (req, "progress", gateway_arg (req, "period"), NULL);
+}
+
+static void
+s_exceptions (gw_req_t *req)
+{
+    s_export (req, "exceptions", req->params [0], NULL);
+}
+
+static void
+s_alerts (gw_req_t *req)
+{
+    const char *state = gateway_arg (req, "state");
+    if (state && strcmp (state, "firing") && strcmp (state, "resolved")) {
+        gateway_problem (req, 400, "Bad Request", "state must be firing or resolved");
+        return;
+    }
+    const char *p [1] = { state };
+    s_rows_json (req, "select json_build_object ('id', id, 'rule', rule, 'severity', severity,"
+                      " 'indicator', indicator, 'org_unit', org_unit, 'breakdown', breakdown, 'state', state,"
+                      " 'period', period, 'fired_at', fired_at, 'resolved_at', resolved_at, 'payload', payload)::text"
+                      " from alerts where $1::text is null or state = $1 order by fired_at desc, id", 1, p, false, NULL);
+}
+
+static void
+s_subscriptions (gw_req_t *req)
+{
+    char owner [24];
+    snprintf (owner, sizeof owner, "%lld", req->key.id);
+    const char *p [1] = { strcmp (req->key.role, "admin") == 0 ? NULL : owner };
+    s_rows_json (req, "select json_build_object ('id', id, 'subscriber', subscriber, 'filter', filter,"
+                      " 'channel', channel, 'url', url, 'created_at', created_at)::text from subscriptions"
+                      " where active and ($1::bigint is null or owner_key = $1::bigint) order by id", 1, p, false, NULL);
+}
+
+static void
+s_delete_sub (gw_req_t *req)
+{
+    s_delete_subscription (req, req->params [0]);
+}
+
+// ---------------------------------------------------------------------
+//  The routes.  The role matrix in docs/openapi.yaml is this table.
+
+#define READ (GW_READER | GW_SUBSCRIBER | GW_ADMIN)
+
+const gw_route_t gateway_routes [] = {
+    //  method   pattern                          roles                          pool            body   link
+    { "GET",    "/healthz",                       0,                             GW_POOL_INLINE, false, false, s_healthz },
+    { "GET",    "/readyz",                        0,                             GW_POOL_DB,     false, false, s_readyz },
+    { "GET",    "/metrics",                       GW_READER | GW_ADMIN,          GW_POOL_DB,     false, false, s_metrics },
+    { "POST",   "/v1/batches",                    GW_PARTNER,                    GW_POOL_INTAKE, true,  false, s_post_batch },
+    { "GET",    "/v1/batches/{id}",               GW_PARTNER | GW_READER | GW_ADMIN, GW_POOL_DB, false, false, s_batch },
+    { "GET",    "/v1/indicators",                 READ,                          GW_POOL_DB,     false, true,  s_indicators },
+    { "GET",    "/v1/indicators/{code}",          READ,                          GW_POOL_DB,     false, true,  s_indicator },
+    { "GET",    "/v1/indicators/{code}/values",   READ,                          GW_POOL_DB,     false, true,  s_indicator_values },
+    { "GET",    "/v1/indicators/{code}/report",   READ,                          GW_POOL_EXPORT, false, true,  s_indicator_report },
+    { "GET",    "/v1/scorecards/{period}",        READ,                          GW_POOL_EXPORT, false, true,  s_scorecard },
+    { "GET",    "/v1/progress",                   READ,                          GW_POOL_EXPORT, false, true,  s_progress },
+    { "GET",    "/v1/exceptions/{period}",        READ,                          GW_POOL_EXPORT, false, true,  s_exceptions },
+    { "GET",    "/v1/alerts",                     READ,                          GW_POOL_DB,     false, true,  s_alerts },
+    { "POST",   "/v1/silences",                   GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     true,  false, s_post_silence },
+    { "GET",    "/v1/subscriptions",              GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     false, false, s_subscriptions },
+    { "POST",   "/v1/subscriptions",              GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     true,  false, s_post_subscription },
+    { "DELETE", "/v1/subscriptions/{id}",         GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     false, false, s_delete_sub },
+    { NULL, NULL, 0, GW_POOL_INLINE, false, false, NULL }
+};

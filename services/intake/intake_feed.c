@@ -7,6 +7,7 @@
     text is copied only up to its bound, CSV cells beyond the header's
     width are counted but not stored, and the number of issues is capped.  */
 #include "intake_feed.h"
+#include "utf8.h"
 
 #include <assert.h>
 #include <jansson.h>
@@ -61,61 +62,6 @@ s_field_find (const char *name, size_t len)
     return -1;
 }
 
-//  ---------------------------------------------------------------------
-//  UTF-8
-
-//  Length of the valid UTF-8 sequence at s, or 0.
-static size_t
-s_utf8_seq (const unsigned char *s, size_t avail)
-{
-    unsigned c = s [0];
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80)
-        return 1;
-    else if (c >= 0xC2 && c <= 0xDF)
-        n = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        n = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        n = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (avail < n)
-        return 0;
-    for (size_t k = 1; k < n; k++) {
-        if ((s [k] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s [k] & 0x3F);
-    }
-    if (n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)))
-        return 0;               //  overlong or a surrogate
-    if (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))
-        return 0;
-    return n;
-}
-
-//  Offset of the first byte that is not valid UTF-8, or len.
-static size_t
-s_utf8_invalid_at (const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        uint64_t word;
-        if (i + 8 <= len) {     //  feeds are mostly ASCII: skip it a word at a time
-            memcpy (&word, s + i, 8);
-            if (!(word & 0x8080808080808080ULL)) {
-                i += 8;
-                continue;
-            }
-        }
-        size_t n = s_utf8_seq (s + i, len - i);
-        if (!n)
-            return i;
-        i += n;
-    }
-    return len;
-}
 
 //  Longest prefix of s (avail bytes, valid UTF-8) of at most max bytes
 //  that does not split a character.
@@ -139,7 +85,7 @@ s_sanitize (char *s)
     unsigned char *u = (unsigned char *) s;
     size_t len = strlen (s);
     for (size_t i = 0; i < len;) {
-        size_t n = u [i] < 0x20 || u [i] == 0x7F ? 0 : s_utf8_seq (u + i, len - i);
+        size_t n = u [i] < 0x20 || u [i] == 0x7F ? 0 : utf8_seq (u + i, len - i);
         if (n)
             i += n;
         else
@@ -369,7 +315,7 @@ s_check_key (const char *key, char *err, size_t errlen)
         return s_fail (err, errlen, "batch_key is required");
     if (len > FEED_MAX_KEY)
         return s_fail (err, errlen, "batch_key is %zu bytes, over the limit of %d", len, FEED_MAX_KEY);
-    if (s_utf8_invalid_at ((const unsigned char *) key, len) < len)
+    if (utf8_invalid_at ((const unsigned char *) key, len) < len)
         return s_fail (err, errlen, "batch_key is not valid UTF-8");
     return 0;
 }
@@ -723,7 +669,7 @@ feed_parse_csv (const char *data, size_t len, const char *partner, const char *b
         data = "", len = 0;
     if (s_check_key (batch_key, err, errlen))
         return -1;
-    size_t bad_at = s_utf8_invalid_at ((const unsigned char *) data, len);
+    size_t bad_at = utf8_invalid_at ((const unsigned char *) data, len);
     if (bad_at < len)
         return s_fail (err, errlen, "not valid UTF-8 at byte %zu", bad_at);
     //  A NUL would silently cut the text it sits in short

@@ -1,5 +1,6 @@
 /*  intake_service: parse, validate, replay check, commit, notify.  */
 #include "intake_service.h"
+#include "zap.h"
 #include "log.h"
 
 #include <stdlib.h>
@@ -178,15 +179,41 @@ intake_submit_feed (intake_t *self, const Carewatch__V1__SubmitFeed *sf, intake_
     feed_clear (&feed);
 }
 
+//  With CURVE on, a submission speaks for the partner its key is
+//  registered to (or, from the gateway's relay key, for the partner whose
+//  API key the gateway checked), never for one it merely names.
+static bool
+s_may_speak (svc_t *svc, const msg_t *request, const char *partner, const char *batch_key,
+             intake_receipt_t *receipt)
+{
+    if (!svc_config (svc)->curve_public [0] || strcmp (request->user_id, ZAP_RELAY) == 0)
+        return true;
+    if (request->user_id [0] && partner && strcmp (request->user_id, partner) == 0)
+        return true;
+    char err [300];
+    snprintf (err, sizeof err, "this connection's CURVE key is registered to partner '%.72s', which may not"
+              " submit for partner '%.72s'", request->user_id [0] ? request->user_id : "(none)", partner ? partner : "");
+    memset (receipt, 0, sizeof *receipt);
+    intake_receipt_refuse (receipt, batch_key ? batch_key : "", "partner_mismatch", err);
+    log_warn ("partner_mismatch", "{s:s, s:s}", "authenticated", request->user_id, "claimed", partner ? partner : "");
+    return false;
+}
+
 int
 intake_on_request (svc_t *svc, zsock_t *sock, msg_t *request, void *arg)
 {
     intake_t *self = arg;
     intake_receipt_t receipt;
-    if (msg_is (request, &carewatch__v1__submit_batch__descriptor))
-        intake_submit_batch (self, (Carewatch__V1__SubmitBatch *) request->body, &receipt);
-    else if (msg_is (request, &carewatch__v1__submit_feed__descriptor))
-        intake_submit_feed (self, (Carewatch__V1__SubmitFeed *) request->body, &receipt);
+    if (msg_is (request, &carewatch__v1__submit_batch__descriptor)) {
+        Carewatch__V1__SubmitBatch *b = (Carewatch__V1__SubmitBatch *) request->body;
+        if (s_may_speak (svc, request, b->partner, b->batch_key, &receipt))
+            intake_submit_batch (self, b, &receipt);
+    }
+    else if (msg_is (request, &carewatch__v1__submit_feed__descriptor)) {
+        Carewatch__V1__SubmitFeed *f = (Carewatch__V1__SubmitFeed *) request->body;
+        if (s_may_speak (svc, request, f->partner, f->batch_key, &receipt))
+            intake_submit_feed (self, f, &receipt);
+    }
     else {
         msg_send_error (sock, request->identity, "unsupported_message",
                         "intake takes SubmitBatch, SubmitFeed and Ping");

@@ -1,11 +1,11 @@
 /*  intake_validate: rules over parsed rows.  */
 #include "intake_validate.h"
+#include "utf8.h"
 
 #include <czmq.h>
 #include <math.h>
 #include <string.h>
 
-static bool s_clean_utf8 (const char *text);
 
 int
 intake_validate_batch (const intake_ref_t *ref, const Carewatch__V1__SubmitBatch *batch,
@@ -23,7 +23,7 @@ intake_validate_batch (const intake_ref_t *ref, const Carewatch__V1__SubmitBatch
         return -1;
     }
     for (const char *c = batch->batch_key; *c; c++)
-        if ((unsigned char) *c < 32 || *c == 0x7F || !s_clean_utf8 (batch->batch_key)) {
+        if ((unsigned char) *c < 32 || *c == 0x7F || !utf8_clean (batch->batch_key)) {
             snprintf (code, codelen, "bad_batch_key");
             snprintf (msg, msglen, "batch_key holds a control character");
             return -1;
@@ -42,28 +42,6 @@ intake_validate_batch (const intake_ref_t *ref, const Carewatch__V1__SubmitBatch
     return 0;
 }
 
-//  True when text is well-formed UTF-8 without control characters
-//  (protobuf-c does not check string fields).  Well-formed as PostgreSQL
-//  and Jansson read it: the ranges of the second byte rule out overlong
-//  forms, surrogates and code points past U+10FFFF, which they refuse.
-static bool
-s_clean_utf8 (const char *text)
-{
-    const unsigned char *c = (const unsigned char *) text;
-    while (*c) {
-        int n = *c < 0x80 ? 0 : *c >= 0xC2 && *c <= 0xDF ? 1 : *c >= 0xE0 && *c <= 0xEF ? 2
-              : *c >= 0xF0 && *c <= 0xF4 ? 3 : -1;
-        if (n < 0 || (n == 0 && (*c < 0x20 || *c == 0x7F) && *c != '\t' && *c != '\n' && *c != '\r'))
-            return false;
-        unsigned lo = *c == 0xE0 ? 0xA0 : *c == 0xF0 ? 0x90 : 0x80;
-        unsigned hi = *c == 0xED ? 0x9F : *c == 0xF4 ? 0x8F : 0xBF;
-        c++;
-        for (int i = 0; i < n; i++, c++, lo = 0x80, hi = 0xBF)
-            if (*c < lo || *c > hi)
-                return false;
-    }
-    return true;
-}
 
 static bool
 s_empty (const char *s)
@@ -93,7 +71,7 @@ s_check_row (const intake_ref_t *ref, feed_t *feed, const char *partner, uint32_
             feed_add_issue (feed, row, texts [i].name, "too_long", "%s is %zu characters, over the limit of %zu",
                             texts [i].name, strlen (texts [i].text), texts [i].max);
     for (size_t i = 0; i < sizeof texts / sizeof texts [0]; i++)
-        if (texts [i].text && !s_clean_utf8 (texts [i].text))
+        if (texts [i].text && !utf8_clean (texts [i].text))
             feed_add_issue (feed, row, texts [i].name, "bad_text",
                             "%s is not valid UTF-8 text (or holds control characters)", texts [i].name);
     if (feed->nissues > before)

@@ -351,7 +351,10 @@ s_bad_requests (gw_keys_t *k, long long gp_batch)
     GW_CHECK_PROBLEM (nr, 404);
     CHECK_CONTAINS (nr.body, "\"detail\":\"no route GET /v1/nothing");
     gw_free (&nr);
-    GW_EXPECT (404, "PUT", "/v1/batches", k->dmbc);
+    r = gw_send ("PUT", "/v1/batches", k->dmbc, NULL, NULL, 0, NULL);
+    GW_CHECK_PROBLEM (r, 405);
+    CHECK_CONTAINS (r.body, "use POST");
+    gw_free (&r);
     GW_EXPECT (404, "GET", "/v1/indicators/pi-2257/values/extra", k->admin);
     GW_EXPECT (404, "GET", "/", NULL);
     GW_EXPECT (404, "GET", "/v1/indicators/no-such-indicator", k->reader);

@@ -116,6 +116,9 @@ harness_export (harness_t *self)
     setenv ("CAREWATCH_GATEWAY_CONTROL", self->gateway_control, 1);
     setenv ("CAREWATCH_HTTP_PORT", port, 1);
     setenv ("CAREWATCH_LOG_LEVEL", "debug", 1);
+    //  The test receivers listen on loopback, which webhooks may not
+    //  reach unless allowed.
+    setenv ("CAREWATCH_WEBHOOK_ALLOW", "127.0.0.0/8", 1);
 }
 
 const char *

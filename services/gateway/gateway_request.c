@@ -1,0 +1,260 @@
+/*  gateway_request: what the gateway decides about a request before its
+    handler runs, with no HTTP library in sight (so the fuzz harness
+    drives it as the server does): the checks on path, arguments and
+    headers, the route match, authentication, and problem+json bodies
+    that stay valid JSON whatever bytes the client sent.  */
+#include "gateway.h"
+#include "log.h"
+#include "signlink.h"
+#include "utf8.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+//  What is sent when even the problem body cannot be built (no memory).
+static const char s_fallback [] = "{\"type\":\"about:blank\",\"title\":\"Internal Server Error\",\"status\":500}";
+
+static void
+s_set_fallback (gw_req_t *req)
+{
+    free (req->resp);
+    req->resp = strdup (s_fallback);
+    req->resp_len = req->resp ? strlen (req->resp) : 0;
+    req->status = 500;
+    req->content_type = "application/problem+json";
+}
+
+void
+gateway_problem (gw_req_t *req, unsigned int status, const char *title, const char *fmt, ...)
+{
+    char raw [1024], detail [1200], instance [400];
+    va_list ap;
+    va_start (ap, fmt);
+    vsnprintf (raw, sizeof raw, fmt, ap);
+    va_end (ap);
+    //  The detail may quote the client's bytes, and the instance is its path.
+    utf8_escape (raw, strlen (raw), detail, sizeof detail);
+    utf8_escape (req->path, strlen (req->path), instance, sizeof instance);
+    json_t *p = json_pack ("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title", title,
+                           "status", (int) status, "detail", detail, "instance", instance);
+    char *text = p ? json_dumps (p, JSON_COMPACT) : NULL;
+    json_decref (p);
+    if (!text) {
+        s_set_fallback (req);
+        return;
+    }
+    free (req->resp);
+    req->resp = text;
+    req->resp_len = strlen (text);
+    req->status = status;
+    req->content_type = "application/problem+json";
+}
+
+void
+gateway_json (gw_req_t *req, unsigned int status, json_t *doc)
+{
+    char *text = doc ? json_dumps (doc, JSON_COMPACT) : NULL;
+    json_decref (doc);
+    if (!text) {
+        log_error ("http_json_failed", "{s:s}", "path", req->route ? req->route->pattern : "?");
+        s_set_fallback (req);
+        return;
+    }
+    free (req->resp);
+    req->resp = text;
+    req->resp_len = strlen (text);
+    req->status = status;
+    req->content_type = "application/json";
+}
+
+const char *
+gateway_arg (gw_req_t *req, const char *name)
+{
+    for (size_t i = 0; i < req->nargs; i++)
+        if (strcmp (req->args [i].name, name) == 0)
+            return req->args [i].value && *req->args [i].value ? req->args [i].value : NULL;
+    return NULL;
+}
+
+const char *
+gateway_header (gw_req_t *req, const char *name)
+{
+    for (size_t i = 0; i < req->nheaders; i++)
+        if (strcasecmp (req->headers [i].name, name) == 0)
+            return req->headers [i].value;
+    return NULL;
+}
+
+// ---------------------------------------------------------------------
+//  Step 1: the request line and headers
+
+//  Matches path against a route pattern, filling req->params.
+static bool
+s_match (gw_req_t *req, const char *pattern, const char *path)
+{
+    size_t np = 0;
+    while (*pattern && *path) {
+        if (*pattern == '{') {
+            const char *close = strchr (pattern, '}');
+            size_t n = strcspn (path, "/");
+            if (!close || n == 0 || n >= sizeof req->params [0] || np == GW_MAX_PARAMS)
+                return false;
+            memcpy (req->params [np], path, n);
+            req->params [np++][n] = '\0';
+            pattern = close + 1;
+            path += n;
+        }
+        else if (*pattern++ != *path++)
+            return false;
+    }
+    return !*pattern && !*path;
+}
+
+//  A text from the client as JSON and SQL will take it, or a 400 naming it.
+static bool
+s_clean (gw_req_t *req, const char *what, const char *name, const char *text)
+{
+    if (utf8_clean (text))
+        return true;
+    char shown [200];
+    utf8_escape (text, strlen (text), shown, sizeof shown);
+    gateway_problem (req, 400, "Bad Request", "%s%s%s is not valid UTF-8 text or holds control characters: '%s'",
+                     what, name ? " " : "", name ? name : "", shown);
+    return false;
+}
+
+int
+gateway_request_check (gw_req_t *req)
+{
+    gateway_t *gw = req->gw;
+    if (req->status)
+        return -1;              //  the HTTP layer already refused it
+    if (!s_clean (req, "the path", NULL, req->path))
+        return -1;
+    for (size_t i = 0; i < req->nargs; i++)
+        if (!s_clean (req, "the query argument name", NULL, req->args [i].name)
+        ||  (req->args [i].value && !s_clean (req, "the query argument", req->args [i].name, req->args [i].value)))
+            return -1;
+    if (req->http11 && !gateway_header (req, "Host")) {
+        gateway_problem (req, 400, "Bad Request", "an HTTP/1.1 request needs a Host header");
+        return -1;
+    }
+    //  The route: the first whose pattern matches, or a 405 naming the
+    //  methods the path has.
+    req->allow [0] = '\0';
+    for (const gw_route_t *r = gateway_routes; r->method; r++) {
+        if (!s_match (req, r->pattern, req->path))
+            continue;
+        if (strcmp (r->method, req->method) == 0) {
+            req->route = r;
+            break;
+        }
+        if (!strstr (req->allow, r->method) && strlen (req->allow) + strlen (r->method) + 3 < sizeof req->allow)
+            snprintf (req->allow + strlen (req->allow), sizeof req->allow - strlen (req->allow), "%s%s",
+                      req->allow [0] ? ", " : "", r->method);
+    }
+    if (!req->route && req->allow [0]) {
+        gateway_problem (req, 405, "Method Not Allowed", "%s is not allowed here; use %s", req->method, req->allow);
+        return -1;
+    }
+    if (!req->route) {
+        gateway_problem (req, 404, "Not Found", "no route %s %s; see docs/openapi.yaml", req->method, req->path);
+        return -1;
+    }
+    //  The body's size is known (or promised) before any of it is read.
+    const char *cl = gateway_header (req, "Content-Length");
+    const char *te = gateway_header (req, "Transfer-Encoding");
+    if (cl) {
+        char *end;
+        unsigned long long n = strtoull (cl, &end, 10);
+        if (*end || end == cl || cl [0] == '-') {
+            gateway_problem (req, 400, "Bad Request", "Content-Length must be a number of bytes");
+            return -1;
+        }
+        if (n > (unsigned long long) gw->cfg.max_body_bytes) {
+            gateway_problem (req, 413, "Payload Too Large", "the body is %llu bytes, over the %ld byte limit;"
+                             " split the batch", n, gw->cfg.max_body_bytes);
+            return -1;
+        }
+    }
+    else if (req->route->body && !te) {
+        gateway_problem (req, 411, "Length Required", "send the body with a Content-Length header");
+        return -1;
+    }
+    return 0;
+}
+
+// ---------------------------------------------------------------------
+//  Step 2: who is asking
+
+static int
+s_role_bit (const char *role)
+{
+    return strcmp (role, "partner") == 0 ? GW_PARTNER : strcmp (role, "subscriber") == 0 ? GW_SUBSCRIBER
+         : strcmp (role, "reader") == 0 ? GW_READER : strcmp (role, "admin") == 0 ? GW_ADMIN : 0;
+}
+
+//  A signed read-only link (carewatch link): reader access to this GET.
+static bool
+s_signed_link (gw_req_t *req)
+{
+    const char *sig = gateway_arg (req, "sig"), *expires = gateway_arg (req, "expires");
+    if (!sig || !expires || strlen (sig) != 64 || strspn (expires, "0123456789") != strlen (expires))
+        return false;
+    if (atoll (expires) < (long long) time (NULL))
+        return false;
+    const char *names [GW_MAX_ARGS], *values [GW_MAX_ARGS];
+    for (size_t i = 0; i < req->nargs; i++) {
+        names [i] = req->args [i].name;
+        values [i] = req->args [i].value ? req->args [i].value : "";
+    }
+    char want [65];
+    signlink_sign (req->gw->link_secret, req->path, names, values, req->nargs, want);
+    if (sodium_memcmp (want, sig, 64) != 0)
+        return false;
+    memset (&req->key, 0, sizeof req->key);
+    snprintf (req->key.role, sizeof req->key.role, "reader");
+    snprintf (req->key.label, sizeof req->key.label, "signed-link");
+    return true;
+}
+
+bool
+gateway_authorize (gw_req_t *req)
+{
+    const gw_route_t *route = req->route;
+    if (!route->roles)
+        return true;
+    const char *auth = gateway_header (req, "Authorization");
+    if (!auth && route->link && gateway_arg (req, "sig")) {
+        if (s_signed_link (req))
+            return true;
+        gateway_problem (req, 401, "Unauthorized", "the link is not valid or has expired; make a new one with carewatch link");
+        return false;
+    }
+    if (!auth || strncmp (auth, "Bearer ", 7) || strlen (auth + 7) > 200) {
+        gateway_problem (req, 401, "Unauthorized", "send an API key as 'Authorization: Bearer <key>'"
+                         " (carewatch key create --role ... makes one)");
+        return false;
+    }
+    char err [256];
+    int found = apikey_lookup (gateway_db (req->gw), auth + 7, &req->key, err, sizeof err);
+    if (found < 0) {
+        log_warn ("http_auth_database", "{s:s}", "error", err);
+        gateway_problem (req, 503, "Service Unavailable", "the database did not answer; try again");
+        return false;
+    }
+    if (!found) {
+        gateway_problem (req, 401, "Unauthorized", "the API key is not valid or has been revoked");
+        return false;
+    }
+    req->authed = true;
+    if (!(s_role_bit (req->key.role) & route->roles)) {
+        gateway_problem (req, 403, "Forbidden", "a %s key may not %s %s", req->key.role, req->method, req->path);
+        return false;
+    }
+    return true;
+}
