@@ -114,6 +114,12 @@ struct _gw_req_t {
 //  worker thread has its own).
 db_t *gateway_db (gateway_t *gw);
 
+//  Decodes %XX in text, in place, except %00, which stays as the text
+//  "%00" so a NUL can never cut a path or an argument short.  Returns
+//  the new length.  (The server calls it for the path and each argument;
+//  '+' in arguments is already a space by then.)
+size_t gateway_unescape (char *text);
+
 //  Step 1 on a request whose method, path, http11, args and headers are
 //  filled in: checks them and finds the route.  Returns 0 when the
 //  request may go on, or -1 with the problem response set (400, 404,

@@ -301,31 +301,10 @@ s_collect (void *cls, enum MHD_ValueKind kind, const char *key, const char *valu
     return MHD_YES;
 }
 
-//  Decodes %XX in place, except %00, which stays as the text "%00" so a
-//  NUL can never cut a path or an argument short.  (MHD calls this for
-//  the path and for each argument; '+' in arguments is already a space.)
-static int
-s_hex (char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 static size_t
 s_unescape (void *cls, struct MHD_Connection *conn, char *val)
 {
-    char *r = val, *w = val;
-    while (*r) {
-        int hi = r [0] == '%' ? s_hex (r [1]) : -1;
-        int lo = hi >= 0 ? s_hex (r [2]) : -1;
-        if (lo >= 0 && (hi || lo)) {
-            *w++ = (char) (hi * 16 + lo);
-            r += 3;
-        }
-        else
-            *w++ = *r++;
-    }
-    *w = '\0';
-    return (size_t) (w - val);
+    return gateway_unescape (val);
 }
 
 static enum MHD_Result

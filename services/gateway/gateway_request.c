@@ -92,6 +92,30 @@ gateway_header (gw_req_t *req, const char *name)
 // ---------------------------------------------------------------------
 //  Step 1: the request line and headers
 
+static int
+s_hex (char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+size_t
+gateway_unescape (char *val)
+{
+    char *r = val, *w = val;
+    while (*r) {
+        int hi = r [0] == '%' ? s_hex (r [1]) : -1;
+        int lo = hi >= 0 ? s_hex (r [2]) : -1;
+        if (lo >= 0 && (hi || lo)) {
+            *w++ = (char) (hi * 16 + lo);
+            r += 3;
+        }
+        else
+            *w++ = *r++;
+    }
+    *w = '\0';
+    return (size_t) (w - val);
+}
+
 //  Matches path against a route pattern, filling req->params.
 static bool
 s_match (gw_req_t *req, const char *pattern, const char *path)
