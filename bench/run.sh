@@ -14,6 +14,8 @@
 #   latency  BatchCommitted -> last IndicatorChanged for 1,000-row batches
 #   e2e      submission -> webhook at a local receiver at BENCH_E2E_RATE
 #            batches/s (100), vs a plain ZMQ round trip
+#   frontdoor /healthz p99 while 500 slow connections are held and intake
+#            is stopped, vs /healthz p99 idle (BENCH_FD_SLOW, BENCH_FD_PROBES)
 #
 # Sizes (the defaults are the sizes the goals are set at; on 2 shared cores
 # intake, calc and latency take about 17 minutes today, most of it in
@@ -36,7 +38,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 build=${BENCH_BUILD:-build-bench}
 name=${BENCH_PG_NAME:-bench}
-only=${BENCH_ONLY:-intake calc latency e2e export workers}
+only=${BENCH_ONLY:-intake calc latency e2e export workers frontdoor}
 out=$build/bench-out
 jobs=$(nproc 2>/dev/null || echo 2)
 
@@ -71,7 +73,7 @@ failed=
 
 for b in $only; do
     case "$b" in
-        intake|calc|latency|e2e|export|workers) ;;
+        intake|calc|latency|e2e|export|workers|frontdoor) ;;
         *) echo "bench/run.sh: unknown benchmark '$b' in BENCH_ONLY" >&2; exit 2 ;;
     esac
     echo

@@ -1,0 +1,123 @@
+/*  One subscriber's slow webhook must not stall anyone else's (issue 13).
+
+    Two subscriptions to every alert: one to an endpoint that accepts
+    connections and never answers (a socket that listens and never
+    accepts), one to a real `carewatch receive`.  A corporate KPI feed
+    fires a few dozen alerts.  The good receiver gets every one of its
+    notifications within seconds, alert answers Ping all the while, and
+    the black hole is tried a few times and then left to back off on its
+    own.  A subscription whose URL points at a link-local address (written
+    to the table directly, past the gateway's check) is refused at
+    delivery, without a connection.  */
+#include "alert_util.h"
+
+#define SECRET "s3cret-for-tests"
+
+int
+main (void)
+{
+    harness_t h;
+    if (harness_init (&h, "alert_isolation"))
+        return 1;
+    setenv ("CAREWATCH_WEBHOOK_TIMEOUT_MS", "3000", 1);
+    setenv ("CAREWATCH_WEBHOOK_RETRY_MS", "2000", 1);
+    //  Data that is due and missing fires too: dozens of alerts at once.
+    setenv ("CAREWATCH_MISSING_CHECK_MS", "300", 1);
+    const char *services [] = { "intake", "calc", "alert" };
+    for (int i = 0; i < 3; i++)
+        CHECK (harness_start (&h, services [i]) > 0);
+    for (int i = 0; i < 3; i++)
+        CHECK_INT (harness_ping (harness_endpoint (&h, services [i]), 30000, NULL, NULL, 0), 0);
+    it_db = db_new (h.db_url, "test", 10000);
+    char err [256];
+    CHECK_INT (db_connect (it_db, 10000, err, sizeof err), 0);
+
+    //  The black hole: connections complete (the backlog), nothing answers.
+    int hole = socket (AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+    socklen_t alen = sizeof a;
+    CHECK_INT (bind (hole, (struct sockaddr *) &a, sizeof a), 0);
+    CHECK_INT (listen (hole, 1024), 0);
+    getsockname (hole, (struct sockaddr *) &a, &alen);
+    int hole_port = ntohs (a.sin_port);
+    it_receiver_t good;
+    int good_port = it_free_port ();
+    remove ("logs/alert_isolation-good.log");
+    CHECK_INT (it_receiver_start (&good, &h, good_port, SECRET, 0, "logs/alert_isolation-good.log"), 0);
+    char args [512];
+    snprintf (args, sizeof args, "subscribe --subscriber black-hole --webhook http://127.0.0.1:%d/hook --secret " SECRET,
+              hole_port);
+    CHECK_INT (it_cli (&h, args), 0);
+    snprintf (args, sizeof args, "subscribe --subscriber good --webhook http://127.0.0.1:%d/hook --secret " SECRET,
+              good_port);
+    CHECK_INT (it_cli (&h, args), 0);
+    //  Past the subscription check, as an old row or a hand edit would be.
+    CHECK_STR (it_query ("insert into subscriptions (subscriber, channel, url, secret) values ('metadata',"
+                         " 'webhook', 'http://169.254.169.254/latest', 'a-secret-of-16-chars') returning 'ok'"), "ok");
+    //  The webhook check refuses that URL when a subscription is made.
+    CHECK (it_cli (&h, "subscribe --subscriber inside --webhook http://10.1.2.3/hook --secret " SECRET) != 0);
+    CHECK_INT (harness_sh ("grep -q 'resolves to 10.1.2.3 is a private address' logs/alert_isolation-cli.log"), 0);
+
+    //  A feed that fires alerts.
+    char path [1024];
+    snprintf (path, sizeof path, "%s/sample/feeds/dmbc-corp-qpr-2022-23-q2.json", getenv ("CAREWATCH_SOURCE_DIR"));
+    FILE *f = fopen (path, "r");
+    CHECK (f != NULL);
+    char *feed = calloc (1, 1 << 20);
+    size_t n = f ? fread (feed, 1, (1 << 20) - 1, f) : 0;
+    if (f)
+        fclose (f);
+    CHECK (n > 0);
+    long long t0 = it_now_ms ();
+    it_push (&h, "dmbc-corp", feed, "committed");
+    free (feed);
+    CHECK (it_settle (30000));
+    //  The good receiver gets every notification promptly, however many
+    //  the black hole holds, and alert stays responsive: until none of
+    //  the good subscriber's is undelivered (and there are eight or
+    //  more), pinging alert all the while.
+    const char *total_sql = "select count(*) from notifications n join subscriptions s on s.id = n.subscription_id"
+                            " where s.subscriber = 'good'";
+    const char *undelivered_sql = "select count(*) from notifications n join subscriptions s on s.id = n.subscription_id"
+                                  " where s.subscriber = 'good' and n.state <> 'delivered'";
+    int pings_ok = 0, pings = 0, want = 0, quiet = 0;
+    while (it_now_ms () - t0 < 20000 && quiet < 5) {
+        pings++;
+        pings_ok += harness_ping (harness_endpoint (&h, "alert"), 1000, NULL, NULL, 0) == 0;
+        int total = atoi (it_query (total_sql));
+        quiet = total >= 8 && total == want && atoi (it_query (undelivered_sql)) == 0 ? quiet + 1 : 0;
+        want = total;
+        usleep (200000);
+    }
+    long long took = it_now_ms () - t0;
+    printf ("good receiver: %zu of %d notifications, all delivered by %lld ms; alert answered %d of %d pings\n",
+            it_requests_count (good.log), want, took, pings_ok, pings);
+    CHECK (want >= 8);
+    CHECK_INT ((long) it_requests_count (good.log), want);
+    CHECK (took < 15000);
+    CHECK_INT (pings_ok, pings);
+    CHECK_STR (it_query ("select count(*) from notifications n join subscriptions s on s.id = n.subscription_id"
+                         " where s.subscriber = 'good' and n.state = 'delivered'"), it_query ("select '' || count(*)"
+                         " from notifications n join subscriptions s on s.id = n.subscription_id where s.subscriber = 'good'"));
+    //  The black hole was tried a few at a time, then backed off alone.
+    CHECK (it_wait_for ("select count(*) > 0 from notifications n join subscriptions s on s.id = n.subscription_id"
+                        " where s.subscriber = 'black-hole' and n.last_error like '%timed out%'", "t", 10000));
+    int tried = atoi (it_query ("select count(*) from notifications n join subscriptions s on s.id = n.subscription_id"
+                                " where s.subscriber = 'black-hole' and n.attempts > 0"));
+    printf ("black hole: %d of %d notifications tried so far\n", tried, want);
+    CHECK (tried >= 1 && tried <= 8);
+    //  The link-local URL: refused at delivery, named as such.
+    CHECK (it_wait_for ("select count(*) > 0 from notifications n join subscriptions s on s.id = n.subscription_id"
+                        " where s.subscriber = 'metadata' and n.last_error like 'refused: 169.254.169.254 is a link-local%'",
+                        "t", 10000));
+    CHECK_STR (it_query ("select count(*) from notifications n join subscriptions s on s.id = n.subscription_id"
+                         " where s.subscriber = 'metadata' and n.state = 'delivered'"), "0");
+    CHECK_INT (it_receiver_stop (&good), 0);
+    close (hole);
+    for (int i = 2; i >= 0; i--)
+        CHECK_INT (harness_stop (&h, services [i], SIGTERM, 10000), 0);
+    db_destroy (&it_db);
+    harness_cleanup (&h);
+    return check_done ("it_alert_isolation");
+}
