@@ -305,6 +305,8 @@ bench_spawn (const bench_env_t *self, const char *service, const char *tag)
         setenv ("CAREWATCH_GATEWAY_CONTROL", self->gateway_control, 1);
         setenv ("CAREWATCH_HTTP_PORT", port, 1);
         setenv ("CAREWATCH_LOG_LEVEL", self->log_level, 1);
+        //  The benchmarks' webhook receivers listen on loopback.
+        setenv ("CAREWATCH_WEBHOOK_ALLOW", "127.0.0.0/8", 1);
         //  The services' own statement timeout unless BENCH_DB_TIMEOUT_MS
         //  overrides it (to see how long a statement that times out takes).
         const char *timeout = getenv ("BENCH_DB_TIMEOUT_MS");

@@ -25,6 +25,9 @@ fi
 port=${CAREWATCH_HTTP_PORT:-8080}
 gw="http://127.0.0.1:$port"
 export CAREWATCH_PUBLIC_URL=${CAREWATCH_PUBLIC_URL:-$gw}
+# Webhooks may not reach loopback or private networks; the local receiver
+# below is on loopback, so this one run allows just its address.
+export CAREWATCH_WEBHOOK_ALLOW=${CAREWATCH_WEBHOOK_ALLOW:-127.0.0.1/32}
 
 pids=()
 stop_all() {

@@ -56,8 +56,13 @@ cli_migrate (int argc, char **argv)
 int
 cli_ping (int argc, char **argv)
 {
+    //  --curve: as the gateway, with its relay key, to a CURVE intake
+    //  (a container health check beside intake has both keys).
+    bool curve = argc >= 3 && strcmp (argv [argc - 1], "--curve") == 0;
+    if (curve)
+        argc--;
     if (argc < 2) {
-        fprintf (stderr, "usage: carewatch ping ENDPOINT [--timeout MS]\n");
+        fprintf (stderr, "usage: carewatch ping ENDPOINT [--timeout MS] [--curve]\n");
         return 2;
     }
     int timeout = 2000;
@@ -67,6 +72,19 @@ cli_ping (int argc, char **argv)
     zsock_t *sock = zsock_new (ZMQ_DEALER);
     zsock_set_rcvtimeo (sock, timeout);
     zsock_set_linger (sock, 0);
+    if (curve) {
+        config_t cfg;
+        char err [512] = "";
+        if (config_load (&cfg, err, sizeof err) || !cfg.curve_public [0] || !cfg.gateway_curve_secret [0]) {
+            fprintf (stderr, "carewatch ping: --curve needs CAREWATCH_INTAKE_CURVE_PUBLIC and CAREWATCH_GATEWAY_CURVE_*"
+                             " set%s%s\n", err [0] ? ": " : "", err);
+            zsock_destroy (&sock);
+            return 2;
+        }
+        zsock_set_curve_serverkey (sock, cfg.curve_public);
+        zsock_set_curve_publickey (sock, cfg.gateway_curve_public);
+        zsock_set_curve_secretkey (sock, cfg.gateway_curve_secret);
+    }
     if (zsock_connect (sock, "%s", argv [1])) {
         fprintf (stderr, "carewatch ping: cannot connect to %s\n", argv [1]);
         zsock_destroy (&sock);

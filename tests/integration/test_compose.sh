@@ -5,6 +5,16 @@ set -eu
 src=${CAREWATCH_SOURCE_DIR:?}
 bin=${CAREWATCH_BIN_DIR:?}
 cd "$src"
+# Intake's published port runs with CURVE: without keys compose refuses.
+if env -u CAREWATCH_INTAKE_CURVE_PUBLIC -u CAREWATCH_INTAKE_CURVE_SECRET -u CAREWATCH_GATEWAY_CURVE_PUBLIC \
+       -u CAREWATCH_GATEWAY_CURVE_SECRET docker-compose -f docker-compose.yml config -q 2>/dev/null; then
+    echo "docker-compose.yml starts intake's published port without CURVE keys"; exit 1
+fi
+grep -q '"--curve"' docker-compose.yml || { echo "intake's health check must ping over CURVE"; exit 1; }
+export CAREWATCH_INTAKE_CURVE_PUBLIC=0000000000000000000000000000000000000000
+export CAREWATCH_INTAKE_CURVE_SECRET=0000000000000000000000000000000000000000
+export CAREWATCH_GATEWAY_CURVE_PUBLIC=0000000000000000000000000000000000000000
+export CAREWATCH_GATEWAY_CURVE_SECRET=0000000000000000000000000000000000000000
 docker-compose -f docker-compose.yml config -q
 services=$(docker-compose -f docker-compose.yml config --services)
 n=0
