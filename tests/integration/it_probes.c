@@ -386,6 +386,8 @@ main (void)
     //  Every service still answers, and the gateway's memory is bounded.
     for (int i = 0; i < GW_NSERVICES; i++)
         CHECK_INT (harness_ping (harness_endpoint (&s_h, gw_services [i]), 5000, NULL, NULL, 0), 0);
+    //  8. The gateway listens on loopback unless told otherwise.
+    CHECK_INT (harness_sh ("grep '\"event\":\"http_listening\"' logs/probes-gateway.log | grep -q '\"address\":\"127.0.0.1\"'"), 0);
     long rss = s_rss_kb (s_pid ("gateway"));
     printf ("gateway RSS after every probe: %ld kB\n", rss);
     CHECK (rss > 0 && rss < 100 * 1024);
