@@ -10,6 +10,7 @@
 #include "gateway.h"
 #include "log.h"
 #include "period.h"
+#include "utf8.h"
 #include "webhook.h"
 
 #include <stdlib.h>
@@ -55,6 +56,10 @@ s_post_batch (gw_req_t *req)
     }
     const char *key = gateway_header (req, "X-Batch-Key");
     const char *atomic = gateway_header (req, "X-Batch-Atomic");
+    if (key && (!utf8_clean (key) || strlen (key) > 200)) {
+        gateway_problem (req, 400, "Bad Request", "X-Batch-Key must be up to 200 characters of UTF-8 text");
+        return;
+    }
     if (strcmp (format, "csv") == 0 && (!key || !*key)) {
         gateway_problem (req, 400, "Bad Request", "a CSV batch needs its batch key in the X-Batch-Key header");
         return;
@@ -229,6 +234,11 @@ s_export (gw_req_t *req, const char *report, const char *period, const char *ind
         Carewatch__V1__ExportResponse *r = (Carewatch__V1__ExportResponse *) reply.body;
         free (req->resp);
         req->resp = malloc (r->body.len + 1);
+        if (!req->resp) {
+            gateway_problem (req, 503, "Service Unavailable", "the gateway is out of memory; try again");
+            msg_clear (&reply);
+            return;
+        }
         memcpy (req->resp, r->body.data, r->body.len);
         req->resp_len = r->body.len;
         req->status = 200;
