@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <sodium.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -200,4 +201,17 @@ webhook_check (const char *url, const char *secret, const char *allow, bool reso
     }
     freeaddrinfo (res);
     return rc;
+}
+
+void
+webhook_sign (const char *secret, const unsigned char *body, size_t len, char *out, size_t outlen)
+{
+    unsigned char mac [crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init (&st, (const unsigned char *) secret, strlen (secret));
+    crypto_auth_hmacsha256_update (&st, body, len);
+    crypto_auth_hmacsha256_final (&st, mac);
+    char hex [2 * sizeof mac + 1];
+    sodium_bin2hex (hex, sizeof hex, mac, sizeof mac);
+    snprintf (out, outlen, "sha256=%s", hex);
 }

@@ -31,4 +31,8 @@ bool webhook_addr_ok (const struct sockaddr *addr, const char *allow, char *why,
 int webhook_check (const char *url, const char *secret, const char *allow, bool resolve,
                    char *err, size_t errlen);
 
+//  The webhook signature header value for body: "sha256=" and the hex
+//  HMAC-SHA256 of body with secret.  out holds at least 72 bytes.
+void webhook_sign (const char *secret, const unsigned char *body, size_t len, char *out, size_t outlen);
+
 #endif

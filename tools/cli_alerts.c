@@ -1,8 +1,9 @@
 /*  cli_alerts: subscribe, subscriptions, unsubscribe, alerts, silence,
     tail, and receive (a local webhook receiver that verifies signatures).  */
-#include "alert_rules.h"
+#include "alert_filter.h"
 #include "cli.h"
 #include "config.h"
+#include "subscription.h"
 #include "webhook.h"
 #include "db.h"
 #include "log.h"
@@ -69,30 +70,34 @@ cli_subscribe (int argc, char **argv)
     json_error_t jerr;
     json_t *f = json_loads (filter, 0, &jerr);
     char err [512];
-    if (!f || alert_filter_check (f, err, sizeof err)) {
-        fprintf (stderr, "carewatch subscribe: --filter: %s\n", f ? err : jerr.text);
-        json_decref (f);
+    config_t cfg;
+    if (!f) {
+        fprintf (stderr, "carewatch subscribe: --filter: %s\n", jerr.text);
         return 2;
     }
-    json_decref (f);
-    config_t cfg;
     if (config_load (&cfg, err, sizeof err)) {
         fprintf (stderr, "carewatch subscribe: %s\n", err);
+        json_decref (f);
         return 1;
-    }
-    //  The same rules as POST /v1/subscriptions (webhook.h).
-    if (url && webhook_check (url, secret, cfg.webhook_allow, true, err, sizeof err)) {
-        fprintf (stderr, "carewatch subscribe: --webhook: %s\n", err);
-        return 2;
     }
     db_t *db = cli_db ("subscribe", 0);
-    if (!db)
+    if (!db) {
+        json_decref (f);
         return 1;
-    const char *p [6] = { subscriber, filter, channel, url, secret, partner };
-    int rc = s_print (db, "insert into subscriptions (subscriber, filter, channel, url, secret, partner)"
-                          " values ($1, $2::jsonb, $3, $4, $5, $6) returning id", 6, p);
+    }
+    //  The same rules as POST /v1/subscriptions (subscription.h).
+    subscription_t s = { .subscriber = subscriber, .filter = f, .channel = channel, .url = url, .secret = secret,
+                         .partner = partner };
+    json_t *created;
+    subscription_rc_t rc = subscription_create (db, &s, cfg.webhook_allow, &created, err, sizeof err);
+    if (rc == SUBSCRIPTION_OK)
+        printf ("id\n%lld\n", (long long) json_integer_value (json_object_get (created, "id")));
+    else
+        fprintf (stderr, "carewatch subscribe: %s\n", err);
+    json_decref (created);
+    json_decref (f);
     db_destroy (&db);
-    return rc;
+    return rc == SUBSCRIPTION_OK ? 0 : rc == SUBSCRIPTION_INVALID ? 2 : 1;
 }
 
 int
@@ -162,12 +167,18 @@ cli_silence (int argc, char **argv)
     db_t *db = cli_db ("silence", 0);
     if (!db)
         return 1;
-    const char *p [4] = { argv [1], argv [2], argv [3], argv [4] };
-    int rc = s_print (db, "insert into silences (matcher, until, reason, created_by) values ($1,"
-                          " case when $2 ~ '^[0-9]+ *[a-z]+$' then now () + $2::interval else $2::timestamptz end,"
-                          " $3, $4) returning id, until", 4, p);
+    char err [512];
+    json_t *created;
+    subscription_rc_t rc = subscription_silence (db, argv [1], argv [2], true, argv [3], argv [4], &created,
+                                                 err, sizeof err);
+    if (rc == SUBSCRIPTION_OK)
+        printf ("id\tuntil\n%lld\t%s\n", (long long) json_integer_value (json_object_get (created, "id")),
+                json_string_value (json_object_get (created, "until")));
+    else
+        fprintf (stderr, "carewatch silence: %s\n", err);
+    json_decref (created);
     db_destroy (&db);
-    return rc;
+    return rc == SUBSCRIPTION_OK ? 0 : rc == SUBSCRIPTION_INVALID ? 2 : 1;
 }
 
 int
@@ -239,7 +250,7 @@ s_receive (void *cls, struct MHD_Connection *conn, const char *url, const char *
     const char *sig = MHD_lookup_connection_value (conn, MHD_HEADER_KIND, "X-Carewatch-Signature");
     const char *id = MHD_lookup_connection_value (conn, MHD_HEADER_KIND, "X-Carewatch-Delivery");
     char want [80];
-    alert_sign (self->secret, (const unsigned char *) (up->body ? up->body : ""), up->len, want, sizeof want);
+    webhook_sign (self->secret, (const unsigned char *) (up->body ? up->body : ""), up->len, want, sizeof want);
     bool valid = sig && strlen (sig) == strlen (want) && sodium_memcmp (sig, want, strlen (want)) == 0;
     unsigned int status = !valid ? 401 : ++self->seen <= self->fail_first ? 500 : 200;
     fprintf (self->log, "%u %s %s %s\n", status, valid ? "signature-ok" : "signature-bad",

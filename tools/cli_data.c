@@ -2,7 +2,7 @@
 #include "calc_service.h"
 #include "cli.h"
 #include "config.h"
-#include "intake_receipt.h"
+#include "receipt.h"
 #include "log.h"
 #include "msg.h"
 
@@ -121,7 +121,7 @@ cli_push (int argc, char **argv)
             fprintf (stderr, "carewatch push: no receipt from %s within %d ms\n", endpoint, timeout);
         else if (msg_is (&reply, &carewatch__v1__batch_receipt__descriptor)) {
             Carewatch__V1__BatchReceipt *r = (Carewatch__V1__BatchReceipt *) reply.body;
-            intake_receipt_print (r, stdout);
+            receipt_print (r, stdout);
             rc = r->rejected || r->n_errors ? 1 : 0;
         }
         else if (msg_is (&reply, &carewatch__v1__error__descriptor))

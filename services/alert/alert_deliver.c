@@ -160,7 +160,7 @@ s_start (alert_deliver_t *self, PGresult *r, int i)
         return -1;
     }
     char signature [80], h1 [128], h2 [128];
-    alert_sign (PQgetvalue (r, i, 4), (const unsigned char *) t->body, strlen (t->body), signature, sizeof signature);
+    webhook_sign (PQgetvalue (r, i, 4), (const unsigned char *) t->body, strlen (t->body), signature, sizeof signature);
     snprintf (h1, sizeof h1, "X-Carewatch-Delivery: %s", t->delivery);
     snprintf (h2, sizeof h2, "X-Carewatch-Signature: %s", signature);
     t->headers = curl_slist_append (NULL, "Content-Type: application/json");

@@ -1,33 +1,11 @@
-/*  alert_rules: rule conditions, state changes, filters, backoff, signing.  */
+/*  alert_rules: rule conditions, state changes, backoff, signing.  */
 #include "alert_rules.h"
+#include "calc_assess.h"
 
-#include <fnmatch.h>
 #include <math.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char *s_rule_names [ALERT_RULE_COUNT] = {
-    "off_target", "outside_range", "deteriorating", "worse_than_england",
-    "data_missing", "batch_rejected_rows"
-};
-
-const char *
-alert_rule_name (alert_rule_t rule)
-{
-    return (unsigned) rule < ALERT_RULE_COUNT ? s_rule_names [rule] : NULL;
-}
-
-int
-alert_rule_parse (const char *name, alert_rule_t *out)
-{
-    for (int i = 0; name && i < ALERT_RULE_COUNT; i++)
-        if (strcmp (name, s_rule_names [i]) == 0) {
-            *out = (alert_rule_t) i;
-            return 0;
-        }
-    return -1;
-}
 
 static bool
 s_is (const char *a, const char *b)
@@ -41,22 +19,24 @@ alert_condition (alert_rule_t rule, const alert_series_t *s)
     switch (rule) {
         case ALERT_RULE_OFF_TARGET:
             //  A range has its own rule; off target is for thresholds.
-            return s_is (s->status, "below_target") && !s_is (s->target_kind, "range");
+            return s_is (s->status, calc_status_name (CALC_STATUS_BELOW_TARGET))
+                && !s_is (s->target_kind, calc_target_kind_name (CALC_TARGET_RANGE));
         case ALERT_RULE_OUTSIDE_RANGE:
-            return s_is (s->status, "below_target") && s_is (s->target_kind, "range");
+            return s_is (s->status, calc_status_name (CALC_STATUS_BELOW_TARGET))
+                && s_is (s->target_kind, calc_target_kind_name (CALC_TARGET_RANGE));
         case ALERT_RULE_DETERIORATING: {
-            if (s_is (s->variation, "special_cause_concerning"))
+            if (s_is (s->variation, calc_variation_name (CALC_VARIATION_SPECIAL_CONCERNING)))
                 return true;
             int n = s->worsening_periods > 0 ? s->worsening_periods : 3;
             if ((int) s->ntrends < n)
                 return false;
             for (int i = 0; i < n; i++)
-                if (!s_is (s->short_trends [i], "worsening"))
+                if (!s_is (s->short_trends [i], calc_trend_name (CALC_TREND_WORSENING)))
                     return false;
             return true;
         }
         case ALERT_RULE_WORSE_THAN_ENGLAND:
-            return s_is (s->benchmark, "worse");
+            return s_is (s->benchmark, calc_benchmark_name (CALC_BENCHMARK_WORSE));
         default:
             return false;
     }
@@ -73,112 +53,6 @@ alert_transition (const char *state, bool holds)
     return ALERT_NONE;
 }
 
-int
-alert_severity_rank (const char *severity)
-{
-    if (s_is (severity, "info"))
-        return 0;
-    if (s_is (severity, "warning"))
-        return 1;
-    if (s_is (severity, "critical"))
-        return 2;
-    return -1;
-}
-
-//  True when array (of strings) is absent or holds value.
-static bool
-s_in (json_t *array, const char *value)
-{
-    if (!array)
-        return true;
-    size_t i;
-    json_t *v;
-    json_array_foreach (array, i, v)
-        if (s_is (json_string_value (v), value))
-            return true;
-    return false;
-}
-
-bool
-alert_filter_matches (json_t *filter, const alert_facts_t *f)
-{
-    if (!filter || !json_is_object (filter))
-        return true;
-    if (!s_in (json_object_get (filter, "rules"), f->rule)
-    ||  !s_in (json_object_get (filter, "indicators"), f->indicator)
-    ||  !s_in (json_object_get (filter, "domains"), f->domain)
-    ||  !s_in (json_object_get (filter, "owners"), f->owner))
-        return false;
-    const char *min = json_string_value (json_object_get (filter, "min_severity"));
-    if (min && alert_severity_rank (f->severity) < alert_severity_rank (min))
-        return false;
-    const char *org = json_string_value (json_object_get (filter, "org_unit"));
-    if (org) {
-        bool inside = s_is (org, f->org_unit);
-        for (size_t i = 0; !inside && i < f->nancestors; i++)
-            inside = s_is (org, f->org_ancestors [i]);
-        if (!inside)
-            return false;
-    }
-    return true;
-}
-
-int
-alert_filter_check (json_t *filter, char *err, size_t errlen)
-{
-    if (!json_is_object (filter)) {
-        snprintf (err, errlen, "filter must be a JSON object");
-        return -1;
-    }
-    const char *key;
-    json_t *v;
-    json_object_foreach (filter, key, v) {
-        if (strcmp (key, "rules") == 0 || strcmp (key, "indicators") == 0
-        ||  strcmp (key, "domains") == 0 || strcmp (key, "owners") == 0) {
-            size_t i;
-            json_t *item;
-            if (!json_is_array (v)) {
-                snprintf (err, errlen, "filter.%s must be an array of strings", key);
-                return -1;
-            }
-            json_array_foreach (v, i, item) {
-                alert_rule_t r;
-                if (!json_is_string (item)) {
-                    snprintf (err, errlen, "filter.%s[%zu] must be a string", key, i);
-                    return -1;
-                }
-                if (strcmp (key, "rules") == 0 && alert_rule_parse (json_string_value (item), &r)) {
-                    snprintf (err, errlen, "filter.rules[%zu]: '%.64s' is not a rule", i, json_string_value (item));
-                    return -1;
-                }
-            }
-        }
-        else if (strcmp (key, "min_severity") == 0) {
-            if (alert_severity_rank (json_string_value (v)) < 0) {
-                snprintf (err, errlen, "filter.min_severity must be info, warning or critical");
-                return -1;
-            }
-        }
-        else if (strcmp (key, "org_unit") == 0) {
-            if (!json_is_string (v)) {
-                snprintf (err, errlen, "filter.org_unit must be an org unit code");
-                return -1;
-            }
-        }
-        else {
-            snprintf (err, errlen, "filter.%.64s is not a filter key (rules, indicators, domains, owners, "
-                      "org_unit, min_severity)", key);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-bool
-alert_silence_matches (const char *matcher, const char *key)
-{
-    return matcher && key && fnmatch (matcher, key, 0) == 0;
-}
 
 double
 alert_backoff (int attempt, double base, double cap, double jitter)
@@ -189,17 +63,4 @@ alert_backoff (int attempt, double base, double cap, double jitter)
     if (wait > cap)
         wait = cap;
     return wait * (0.8 + 0.4 * jitter);
-}
-
-void
-alert_sign (const char *secret, const unsigned char *body, size_t len, char *out, size_t outlen)
-{
-    unsigned char mac [crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init (&st, (const unsigned char *) secret, strlen (secret));
-    crypto_auth_hmacsha256_update (&st, body, len);
-    crypto_auth_hmacsha256_final (&st, mac);
-    char hex [2 * sizeof mac + 1];
-    sodium_bin2hex (hex, sizeof hex, mac, sizeof mac);
-    snprintf (out, outlen, "sha256=%s", hex);
 }

@@ -1,5 +1,6 @@
 /*  export_html_detail: the exception and indicator reports in HTML,
     each with SPC charts ("Making Data Count" style).  */
+#include "calc_assess.h"
 #include "export_chart.h"
 #include "export_doc.h"
 #include "export_format.h"
@@ -24,11 +25,11 @@ s_cause (json_t *point, const char *polarity)
 {
     const char *variation = export_doc_str (point, "variation");
     if (variation) {
-        if (strcmp (variation, "special_cause_improving") == 0)
+        if (strcmp (variation, calc_variation_name (CALC_VARIATION_SPECIAL_IMPROVING)) == 0)
             return EXPORT_CHART_CAUSE_IMPROVING;
-        if (strcmp (variation, "special_cause_concerning") == 0)
+        if (strcmp (variation, calc_variation_name (CALC_VARIATION_SPECIAL_CONCERNING)) == 0)
             return EXPORT_CHART_CAUSE_CONCERNING;
-        if (strcmp (variation, "special_cause_neutral") == 0)
+        if (strcmp (variation, calc_variation_name (CALC_VARIATION_SPECIAL_NEUTRAL)) == 0)
             return EXPORT_CHART_CAUSE_NEUTRAL;
         return EXPORT_CHART_CAUSE_COMMON;
     }

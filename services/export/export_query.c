@@ -184,7 +184,9 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
                          "start", start, "end", end, "previous", pcode, "last_year", lcode));
     free (org_name);
     int due = 0, reported = 0, counts [5] = { 0 };
-    const char *status_names [5] = { "on_target", "tolerance", "below_target", "missing", "no_target" };
+    const char *status_names [5] = { calc_status_name (CALC_STATUS_ON_TARGET), calc_status_name (CALC_STATUS_TOLERANCE),
+                                     calc_status_name (CALC_STATUS_BELOW_TARGET), calc_status_name (CALC_STATUS_MISSING),
+                                     calc_status_name (CALC_STATUS_NO_TARGET) };
     json_t *st = json_pack ("{s:i, s:i, s:i, s:i}", "improved", 0, "consistent", 0, "worsening", 0, "cannot_compare", 0);
     json_t *at = json_deep_copy (st);
     json_t *groups = json_array (), *group = NULL;

@@ -1,5 +1,6 @@
 /*  export_render_html: scorecard and progress reports as one HTML page,
     and the dispatch to the detail reports (export_html_detail.c).  */
+#include "calc_assess.h"
 #include "export_chart.h"
 #include "export_html.h"
 #include "export_query.h"
@@ -139,7 +140,7 @@ s_scorecard_row (export_buf_t *out, json_t *row)
     if (benchmark && *benchmark)
         export_buf_html (out, benchmark);
     else
-    if (export_doc_str (row, "benchmark") && strcmp (export_doc_str (row, "benchmark"), "not_compared") != 0)
+    if (export_doc_str (row, "benchmark") && strcmp (export_doc_str (row, "benchmark"), calc_benchmark_name (CALC_BENCHMARK_NOT_COMPARED)) != 0)
         export_html_words (out, export_doc_str (row, "benchmark"));
     export_buf_append (out, "</td><td class=\"chart\">");
     s_sparkline (out, row, unit);

@@ -6,28 +6,18 @@
     the key in the handler.  /healthz and /readyz need no key.  A signed
     link (carewatch link) gives reader access to one GET until it
     expires, for browsers.  */
-#include "alert_rules.h"
 #include "gateway.h"
 #include "log.h"
 #include "period.h"
+#include "receipt.h"
 #include "utf8.h"
-#include "webhook.h"
+#include "subscription.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 // ---------------------------------------------------------------------
 //  Batches
-
-static json_t *
-s_issues_json (Carewatch__V1__RowIssue **items, size_t n)
-{
-    json_t *a = json_array ();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new (a, json_pack ("{s:i, s:s, s:s, s:s}", "row", (int) items [i]->row,
-                               "field", items [i]->field, "code", items [i]->code, "message", items [i]->message));
-    return a;
-}
 
 static unsigned int
 s_receipt_status (const Carewatch__V1__BatchReceipt *r)
@@ -80,12 +70,7 @@ s_post_batch (gw_req_t *req)
     if (msg_is (&reply, &carewatch__v1__batch_receipt__descriptor)) {
         Carewatch__V1__BatchReceipt *r = (Carewatch__V1__BatchReceipt *) reply.body;
         unsigned int st = s_receipt_status (r);
-        json_t *receipt = json_pack ("{s:I, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:b, s:I, s:o, s:o}",
-            "batch_id", (json_int_t) r->batch_id, "batch_key", r->batch_key, "status", r->status,
-            "accepted", (int) r->accepted, "rejected", (int) r->rejected, "new", (int) r->new_count,
-            "revised", (int) r->revised_count, "unchanged", (int) r->unchanged_count, "replayed", r->replayed,
-            "sequence", (json_int_t) r->sequence, "errors", s_issues_json (r->errors, r->n_errors),
-            "warnings", s_issues_json (r->warnings, r->n_warnings));
+        json_t *receipt = receipt_json (r);
         if (st == 200)
             gateway_json (req, st, receipt);
         else {
@@ -282,32 +267,34 @@ s_body_json (gw_req_t *req)
     return j;
 }
 
+//  Sets the response for what subscription_create or _silence said.
+static void
+s_created (gw_req_t *req, subscription_rc_t rc, json_t *created, const char *err)
+{
+    if (rc == SUBSCRIPTION_OK)
+        gateway_json (req, 201, created);
+    else if (rc == SUBSCRIPTION_INVALID)
+        gateway_problem (req, 400, "Bad Request", "%s", err);
+    else {
+        log_warn ("http_database", "{s:s}", "error", err);
+        gateway_problem (req, 503, "Service Unavailable", "the database did not answer; try again");
+    }
+}
+
 static void
 s_post_silence (gw_req_t *req)
 {
     json_t *j = s_body_json (req);
     if (!j)
         return;
-    const char *matcher = json_string_value (json_object_get (j, "matcher"));
-    const char *until = json_string_value (json_object_get (j, "until"));
-    const char *reason = json_string_value (json_object_get (j, "reason"));
-    if (!matcher || !until || !reason || !*reason || strlen (matcher) > 300 || strlen (reason) > 1000) {
-        gateway_problem (req, 400, "Bad Request", "a silence needs matcher (e.g. \"off_target/pi-2257/*\"),"
-                         " until (a timestamp) and reason");
-        json_decref (j);
-        return;
-    }
-    const char *p [4] = { matcher, until, reason, req->key.label [0] ? req->key.label : req->key.role };
-    char err [256];
-    PGresult *r = db_exec (gateway_db (req->gw), "insert into silences (matcher, until, reason, created_by)"
-                                        " values ($1, $2::timestamptz, $3, $4) returning row_to_json (silences)::text",
-                           4, p, DB_TUPLES, err, sizeof err);
-    if (r) {
-        gateway_json (req, 201, json_loads (PQgetvalue (r, 0, 0), 0, NULL));
-        PQclear (r);
-    }
-    else
-        gateway_problem (req, 400, "Bad Request", "until must be a timestamp such as 2026-12-01T00:00:00Z");
+    char err [512];
+    json_t *created;
+    subscription_rc_t rc = subscription_silence (gateway_db (req->gw), json_string_value (json_object_get (j, "matcher")),
+                                                 json_string_value (json_object_get (j, "until")), false,
+                                                 json_string_value (json_object_get (j, "reason")),
+                                                 req->key.label [0] ? req->key.label : req->key.role,
+                                                 &created, err, sizeof err);
+    s_created (req, rc, created, err);
     json_decref (j);
 }
 
@@ -317,51 +304,25 @@ s_post_subscription (gw_req_t *req)
     json_t *j = s_body_json (req);
     if (!j)
         return;
-    json_t *filter = json_object_get (j, "filter");
-    const char *url = json_string_value (json_object_get (j, "url"));
-    const char *secret = json_string_value (json_object_get (j, "secret"));
-    const char *channel = json_string_value (json_object_get (j, "channel"));
     bool admin = strcmp (req->key.role, "admin") == 0;
     //  A subscriber key owns what it makes (by key id: labels are free
     //  text and not unique); an admin names the subscriber instead.
-    char owner [24], fallback [40];
-    snprintf (owner, sizeof owner, "%lld", req->key.id);
+    char fallback [40];
     snprintf (fallback, sizeof fallback, "key-%lld", req->key.id);
-    const char *subscriber = admin ? json_string_value (json_object_get (j, "subscriber"))
-                           : req->key.label [0] ? req->key.label : fallback;
+    subscription_t s = {
+        .subscriber = admin ? json_string_value (json_object_get (j, "subscriber"))
+                    : req->key.label [0] ? req->key.label : fallback,
+        .filter = json_object_get (j, "filter"),
+        .channel = json_string_value (json_object_get (j, "channel")),
+        .url = json_string_value (json_object_get (j, "url")),
+        .secret = json_string_value (json_object_get (j, "secret")),
+        .owner_key = admin ? 0 : req->key.id,
+    };
     char err [512];
-    if (!filter)
-        filter = json_object ();
-    else
-        json_incref (filter);
-    if (!channel)
-        channel = url ? "webhook" : "zmq";
-    if (alert_filter_check (filter, err, sizeof err))
-        gateway_problem (req, 400, "Bad Request", "%s", err);
-    else if (strcmp (channel, "webhook") && strcmp (channel, "zmq"))
-        gateway_problem (req, 400, "Bad Request", "channel must be webhook or zmq");
-    else if (strcmp (channel, "webhook") == 0
-         &&  webhook_check (url, secret, req->gw->cfg.webhook_allow, true, err, sizeof err))
-        gateway_problem (req, 400, "Bad Request", "%s", err);
-    else if (!subscriber || !*subscriber || strlen (subscriber) > 200)
-        gateway_problem (req, 400, "Bad Request", "name the subscriber (up to 200 characters)");
-    else {
-        char *ftext = json_dumps (filter, JSON_COMPACT);
-        const char *p [6] = { subscriber, ftext, channel, url, secret, admin ? NULL : owner };
-        PGresult *r = db_exec (gateway_db (req->gw), "insert into subscriptions (subscriber, filter, channel, url, secret,"
-                                            " owner_key) values ($1, $2::jsonb, $3, $4, $5, $6::bigint) returning"
-                                            " json_build_object ('id', id, 'subscriber', subscriber, 'filter', filter,"
-                                            " 'channel', channel, 'url', url)::text",
-                               6, p, DB_TUPLES, err, sizeof err);
-        free (ftext);
-        if (r) {
-            gateway_json (req, 201, json_loads (PQgetvalue (r, 0, 0), 0, NULL));
-            PQclear (r);
-        }
-        else
-            gateway_problem (req, 503, "Service Unavailable", "the database did not answer; try again");
-    }
-    json_decref (filter);
+    json_t *created;
+    subscription_rc_t rc = subscription_create (gateway_db (req->gw), &s, req->gw->cfg.webhook_allow, &created,
+                                                err, sizeof err);
+    s_created (req, rc, created, err);
     json_decref (j);
 }
 

@@ -1,5 +1,6 @@
 /*  intake_receipt: receipts in three forms.  */
 #include "intake_receipt.h"
+#include "receipt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,28 +62,15 @@ intake_receipt_warn (intake_receipt_t *self, uint32_t row, const char *field,
     s_push (&self->warnings, &self->nwarnings, &i);
 }
 
-static json_t *
-s_issues_json (const feed_issue_t *items, size_t n)
-{
-    json_t *a = json_array ();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new (a, json_pack ("{s:i, s:s, s:s, s:s}", "row", (json_int_t) items [i].row,
-                                             "field", items [i].field, "code", items [i].code,
-                                             "message", items [i].message));
-    return a;
-}
-
 json_t *
 intake_receipt_to_json (const intake_receipt_t *self)
 {
-    return json_pack ("{s:I, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:I, s:b, s:o, s:o}",
-                      "batch_id", (json_int_t) self->batch_id, "batch_key", self->batch_key,
-                      "status", self->status, "accepted", (int) self->accepted,
-                      "rejected", (int) self->rejected, "new", (int) self->new_count,
-                      "revised", (int) self->revised_count, "unchanged", (int) self->unchanged_count,
-                      "sequence", (json_int_t) self->sequence, "replayed", self->replayed,
-                      "errors", s_issues_json (self->errors, self->nerrors),
-                      "warnings", s_issues_json (self->warnings, self->nwarnings));
+    //  One encoder for every receipt shown anywhere (receipt.h).
+    Carewatch__V1__BatchReceipt pb;
+    intake_receipt_to_pb (self, &pb);
+    json_t *json = receipt_json (&pb);
+    intake_receipt_pb_free (&pb);
+    return json;
 }
 
 static void
@@ -174,28 +162,6 @@ intake_receipt_pb_free (Carewatch__V1__BatchReceipt *pb)
     free (pb->warnings);
     pb->errors = pb->warnings = NULL;
     pb->n_errors = pb->n_warnings = 0;
-}
-
-void
-intake_receipt_print (const Carewatch__V1__BatchReceipt *r, FILE *out)
-{
-    fprintf (out, "batch %s: %s%s\n", r->batch_key, r->status, r->replayed ? " (sent before; nothing written)" : "");
-    if (r->batch_id)
-        fprintf (out, "  batch id %lld, sequence %llu\n", (long long) r->batch_id,
-                 (unsigned long long) r->sequence);
-    fprintf (out, "  accepted %u (new %u, revised %u, unchanged %u), rejected %u\n",
-             r->accepted, r->new_count, r->revised_count, r->unchanged_count, r->rejected);
-    for (size_t i = 0; i < r->n_errors; i++) {
-        const Carewatch__V1__RowIssue *e = r->errors [i];
-        if (e->row)
-            fprintf (out, "  error   row %u, %s: %s (%s)\n", e->row, e->field, e->message, e->code);
-        else
-            fprintf (out, "  error   batch: %s (%s)\n", e->message, e->code);
-    }
-    for (size_t i = 0; i < r->n_warnings; i++) {
-        const Carewatch__V1__RowIssue *w = r->warnings [i];
-        fprintf (out, "  warning row %u, %s: %s (%s)\n", w->row, w->field, w->message, w->code);
-    }
 }
 
 void

@@ -38,7 +38,8 @@ void intake_receipt_take_errors (intake_receipt_t *self, feed_t *feed);
 void intake_receipt_warn (intake_receipt_t *self, uint32_t row, const char *field,
                           const char *code, const char *message);
 
-//  JSON form, a new reference the caller owns.
+//  JSON form (receipt_json of the protobuf form), a new reference the
+//  caller owns.
 json_t *intake_receipt_to_json (const intake_receipt_t *self);
 
 //  Reads the JSON form back.  Returns 0 or -1.
@@ -48,9 +49,6 @@ int intake_receipt_from_json (intake_receipt_t *self, json_t *json);
 //  frees with intake_receipt_pb_free (not the strings).
 void intake_receipt_to_pb (const intake_receipt_t *self, Carewatch__V1__BatchReceipt *out);
 void intake_receipt_pb_free (Carewatch__V1__BatchReceipt *pb);
-
-//  Human form, as `carewatch push` prints it.
-void intake_receipt_print (const Carewatch__V1__BatchReceipt *pb, FILE *out);
 
 //  Frees the arrays and zeroes the receipt.
 void intake_receipt_clear (intake_receipt_t *self);

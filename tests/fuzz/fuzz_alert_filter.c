@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alert_rules.h"
+#include "alert_filter.h"
 
 #define S_CHECK(cond) do { if (!(cond)) __builtin_trap (); } while (0)
 #define S_MAX_ANCESTORS 8

@@ -1,6 +1,7 @@
 /*  test_alert_rules: rule conditions, state changes, subscription filters,
     silences, retry backoff and the webhook signature.  */
 #include "alert_rules.h"
+#include "webhook.h"
 #include "check.h"
 
 static alert_series_t
@@ -386,27 +387,27 @@ test_sign (void)
     //  RFC 4231 test case 2.
     const char *data = "what do ya want for nothing?";
     char out [72];
-    alert_sign ("Jefe", (const unsigned char *) data, strlen (data), out, sizeof out);
+    webhook_sign ("Jefe", (const unsigned char *) data, strlen (data), out, sizeof out);
     CHECK_STR (out, "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     CHECK_INT (strlen (out), 71);
     //  RFC 4231 test case 1: key 0x0b x 20, "Hi There".
     char key [21];
     memset (key, 0x0b, 20);
     key [20] = '\0';
-    alert_sign (key, (const unsigned char *) "Hi There", 8, out, sizeof out);
+    webhook_sign (key, (const unsigned char *) "Hi There", 8, out, sizeof out);
     CHECK_STR (out, "sha256=b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
     //  Only len bytes are signed.
     char other [72];
-    alert_sign ("Jefe", (const unsigned char *) "what do ya want for nothing?!!", strlen (data), other, sizeof other);
+    webhook_sign ("Jefe", (const unsigned char *) "what do ya want for nothing?!!", strlen (data), other, sizeof other);
     CHECK_STR (other, "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     //  A different secret or body gives a different signature.
-    alert_sign ("jefe", (const unsigned char *) data, strlen (data), other, sizeof other);
+    webhook_sign ("jefe", (const unsigned char *) data, strlen (data), other, sizeof other);
     CHECK (strcmp (other, out) != 0 && strncmp (other, "sha256=", 7) == 0);
-    alert_sign ("Jefe", (const unsigned char *) data, strlen (data) - 1, other, sizeof other);
+    webhook_sign ("Jefe", (const unsigned char *) data, strlen (data) - 1, other, sizeof other);
     CHECK (strcmp (other, "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843") != 0);
     //  A short buffer is cut and terminated, never overrun.
     char small [10];
-    alert_sign ("Jefe", (const unsigned char *) data, strlen (data), small, sizeof small);
+    webhook_sign ("Jefe", (const unsigned char *) data, strlen (data), small, sizeof small);
     CHECK_STR (small, "sha256=5b");
 }
 

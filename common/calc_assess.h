@@ -7,6 +7,8 @@
     named here, so the whole vocabulary lives in one place.
 
     All functions are pure: plain values in, a verdict out, no allocation.
+    It lives in common/ because calc computes the verdicts while export
+    and alert read them by these names (and export uses the gap maths).
     A missing number is NAN throughout.
 */
 #ifndef CAREWATCH_CALC_ASSESS_H
