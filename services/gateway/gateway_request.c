@@ -28,6 +28,25 @@ s_set_fallback (gw_req_t *req)
     req->content_type = "application/problem+json";
 }
 
+//  Sets the response to doc (stolen) as text, or to the fallback when it
+//  is NULL or cannot be written.
+static void
+s_set (gw_req_t *req, unsigned int status, json_t *doc, const char *content_type)
+{
+    char *text = doc ? json_dumps (doc, JSON_COMPACT) : NULL;
+    json_decref (doc);
+    if (!text) {
+        log_error ("http_json_failed", "{s:s}", "route", req->route ? req->route->pattern : "?");
+        s_set_fallback (req);
+        return;
+    }
+    free (req->resp);
+    req->resp = text;
+    req->resp_len = strlen (text);
+    req->status = status;
+    req->content_type = content_type;
+}
+
 void
 gateway_problem (gw_req_t *req, unsigned int status, const char *title, const char *fmt, ...)
 {
@@ -41,34 +60,13 @@ gateway_problem (gw_req_t *req, unsigned int status, const char *title, const ch
     utf8_escape (req->path, strlen (req->path), instance, sizeof instance);
     json_t *p = json_pack ("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title", title,
                            "status", (int) status, "detail", detail, "instance", instance);
-    char *text = p ? json_dumps (p, JSON_COMPACT) : NULL;
-    json_decref (p);
-    if (!text) {
-        s_set_fallback (req);
-        return;
-    }
-    free (req->resp);
-    req->resp = text;
-    req->resp_len = strlen (text);
-    req->status = status;
-    req->content_type = "application/problem+json";
+    s_set (req, status, p, "application/problem+json");
 }
 
 void
 gateway_json (gw_req_t *req, unsigned int status, json_t *doc)
 {
-    char *text = doc ? json_dumps (doc, JSON_COMPACT) : NULL;
-    json_decref (doc);
-    if (!text) {
-        log_error ("http_json_failed", "{s:s}", "path", req->route ? req->route->pattern : "?");
-        s_set_fallback (req);
-        return;
-    }
-    free (req->resp);
-    req->resp = text;
-    req->resp_len = strlen (text);
-    req->status = status;
-    req->content_type = "application/json";
+    s_set (req, status, doc, "application/json");
 }
 
 const char *
