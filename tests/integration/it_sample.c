@@ -576,6 +576,7 @@ s_inequalities (json_t *expected)
     json_t *x;
     const char *orgs [3][2] = { { "dudley", "dudley" }, { "west-midlands", "west_midlands" },
                                 { "england", "england" } };
+    bool default_checked = false;
     json_array_foreach (json_object_get (expected, "health_inequalities"), i, x) {
         const char *ind = s_str (x, "indicator"), *period = s_str (x, "period");
         for (int o = 0; o < 3; o++) {
@@ -597,6 +598,27 @@ s_inequalities (json_t *expected)
                          json_integer_value (json_object_get (x, "line")));
             }
             figures++;
+            if (found && o == 2 && !default_checked) {
+                default_checked = true;
+                //  Without org_unit the values are Dudley's (the documented
+                //  default); "*" gives every org unit.
+                snprintf (path, sizeof path, "/v1/indicators/%s/values?breakdown=total", ind);
+                json_t *plain = s_get_json (path, s_reader), *all;
+                size_t k;
+                json_array_foreach (plain, k, all)
+                    CHECK_STR (s_str (all, "org_unit"), "dudley");
+                CHECK (json_array_size (plain) > 0);
+                snprintf (path, sizeof path, "/v1/indicators/%s/values?breakdown=total&org_unit=*", ind);
+                json_t *every = s_get_json (path, s_reader);
+                bool england = false;
+                json_array_foreach (every, k, all)
+                    england = england || strcmp (s_str (all, "org_unit"), "england") == 0;
+                CHECK (england);
+                printf ("values of %s: the default is Dudley's %zu, org_unit=* gives %zu\n", ind,
+                        json_array_size (plain), json_array_size (every));
+                json_decref (every);
+                json_decref (plain);
+            }
             if (found && o == 0) {
                 //  "Dudley compared to England", as rated.
                 char rating [64];
