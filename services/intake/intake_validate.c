@@ -49,11 +49,13 @@ s_empty (const char *s)
     return !s || !*s;
 }
 
-//  One row's checks; returns false at the first error that makes the rest
-//  meaningless, after recording it.
+//  Each step of a row's checks records what it finds; the row stops at the
+//  first step that found anything, since the later ones read what the
+//  earlier ones vouch for.
+
+//  Lengths, UTF-8, and the three fields every row needs.
 static bool
-s_check_row (const intake_ref_t *ref, feed_t *feed, const char *partner, uint32_t row,
-             Carewatch__V1__Observation *o, intake_row_t *out)
+s_check_texts (feed_t *feed, uint32_t row, const Carewatch__V1__Observation *o)
 {
     size_t before = feed->nissues;
     const struct { const char *name; const char *text; size_t max; } texts [] = {
@@ -79,10 +81,18 @@ s_check_row (const intake_ref_t *ref, feed_t *feed, const char *partner, uint32_
     for (size_t i = 0; i < 3; i++)
         if (s_empty (texts [i].text))
             feed_add_issue (feed, row, texts [i].name, "missing_field", "%s is required", texts [i].name);
-    if (feed->nissues > before)
-        return false;
+    return feed->nissues == before;
+}
 
-    const de_info_t *de = intake_ref_data_element (ref, o->data_element);
+//  The codes against the reference data, the period against the
+//  element's frequency, and what the partner may send.  *de_out is the
+//  data element when it is known.
+static bool
+s_check_codes (const intake_ref_t *ref, feed_t *feed, const char *partner, uint32_t row,
+               const Carewatch__V1__Observation *o, intake_row_t *out, const de_info_t **de_out)
+{
+    size_t before = feed->nissues;
+    const de_info_t *de = *de_out = intake_ref_data_element (ref, o->data_element);
     if (!de)
         feed_add_issue (feed, row, "data_element", "unknown_data_element",
                         "data element '%s' is not in the catalogue", o->data_element);
@@ -114,8 +124,14 @@ s_check_row (const intake_ref_t *ref, feed_t *feed, const char *partner, uint32_
                         "partner '%s' may not send %s for %s", partner, o->data_element, o->org_unit);
         return false;
     }
+    return true;
+}
 
-    //  Status and its companions.
+//  Status and its companions (a snapshot's date, a not_available row's
+//  reason).  Returns whether the row is not_available.
+static bool
+s_check_status (feed_t *feed, uint32_t row, const Carewatch__V1__Observation *o, intake_row_t *out)
+{
     const char *status = s_empty (o->status) ? "final" : o->status;
     bool not_available = strcmp (status, "not_available") == 0;
     if (strcmp (status, "final") && strcmp (status, "provisional") && !not_available
@@ -125,6 +141,7 @@ s_check_row (const intake_ref_t *ref, feed_t *feed, const char *partner, uint32_
     out->snapshot = 0;
     if (strcmp (status, "snapshot") == 0) {
         period_t d;
+        char perr [128];
         if (s_empty (o->snapshot_date) || period_parse (o->snapshot_date, &d, perr, sizeof perr)
         ||  d.type != PERIOD_SNAPSHOT)
             feed_add_issue (feed, row, "snapshot_date", "bad_snapshot_date",
@@ -135,8 +152,13 @@ s_check_row (const intake_ref_t *ref, feed_t *feed, const char *partner, uint32_
     if (not_available && s_empty (o->note))
         feed_add_issue (feed, row, "note", "missing_note",
                         "not_available needs the reason in note (not yet published, in arrears, suppressed)");
+    return not_available;
+}
 
-    //  Numbers.
+//  Every number finite and not negative.
+static void
+s_check_numbers (feed_t *feed, uint32_t row, const Carewatch__V1__Observation *o)
+{
     const struct { const char *name; bool has; double v; } nums [] = {
         { "numerator", o->has_numerator, o->numerator },
         { "denominator", o->has_denominator, o->denominator },
@@ -153,8 +175,15 @@ s_check_row (const intake_ref_t *ref, feed_t *feed, const char *partner, uint32_
             feed_add_issue (feed, row, nums [i].name, "negative_number", "%s is %g; it cannot be negative",
                             nums [i].name, nums [i].v);
     }
-    if (feed->nissues > before)
-        return false;
+}
+
+//  The figures the element's kind takes (a fraction, or a value), and an
+//  interval that holds its value.
+static void
+s_check_figures (feed_t *feed, uint32_t row, const Carewatch__V1__Observation *o, const de_info_t *de,
+                 bool not_available)
+{
+    size_t before = feed->nissues;
     bool fraction = o->has_numerator || o->has_denominator;
     if (not_available) {
         if (fraction || o->has_value)
@@ -193,6 +222,22 @@ s_check_row (const intake_ref_t *ref, feed_t *feed, const char *partner, uint32_
             feed_add_issue (feed, row, "value", "bad_interval", "value %g lies outside its interval %g-%g",
                             o->value, o->ci_low, o->ci_high);
     }
+}
+
+//  One row's checks; returns false when any found an error.
+static bool
+s_check_row (const intake_ref_t *ref, feed_t *feed, const char *partner, uint32_t row,
+             Carewatch__V1__Observation *o, intake_row_t *out)
+{
+    size_t before = feed->nissues;
+    const de_info_t *de = NULL;
+    if (!s_check_texts (feed, row, o) || !s_check_codes (ref, feed, partner, row, o, out, &de))
+        return false;
+    bool not_available = s_check_status (feed, row, o, out);
+    s_check_numbers (feed, row, o);
+    if (feed->nissues > before)
+        return false;
+    s_check_figures (feed, row, o, de, not_available);
     return feed->nissues == before;
 }
 
