@@ -550,18 +550,13 @@ s_high_water (calc_engine_t *self, char *err, size_t errlen)
     return seq;
 }
 
+//  Opens the cursor over the observations a run reads (the pairs of
+//  indicators and breakdowns given, the indicators given, or all of
+//  them) and the temp tables it writes into.
 static int
-s_run (calc_engine_t *self, const char *const *indicators, const char *const *breakdowns, size_t n,
-       char *err, size_t errlen)
+s_open (calc_engine_t *self, const char *const *indicators, const char *const *breakdowns, size_t n,
+        char *err, size_t errlen)
 {
-    //  The fingerprints hold only while nobody else has written since
-    //  this engine's last run.
-    long long seq = s_high_water (self, err, errlen);
-    if (seq < 0)
-        return -1;
-    if (seq != self->seen_seq)
-        calc_engine_forget (self);
-
     char sql [1024];
     char *codes = indicators ? s_array_literal (indicators, n) : NULL;
     char *bds = indicators && breakdowns ? s_array_literal (breakdowns, n) : NULL;
@@ -595,84 +590,99 @@ s_run (calc_engine_t *self, const char *const *indicators, const char *const *br
     if (rc || db_run (self->db, s_out_table_sql, 0, NULL, err, errlen)
     ||  db_run (self->db, s_spc_table_sql, 0, NULL, err, errlen))
         return -1;
+    return 0;
+}
 
-    int64_t t0 = zclock_usecs ();
-    copybuf_t buf = { 0 }, sbuf = { 0 };
-    calc_group_series_t *series = NULL;
-    size_t nseries = 0, cap = 0, computed = 0, observations = 0;
-    const s_ind_t *ind = NULL;
-    bool have_group = false;
-    char code [72] = "", breakdown [72] = "";
+//  What a run holds while it reads: the group of series being assembled
+//  (one indicator and breakdown, a series per org unit) and the COPY
+//  buffers its results go into.
+typedef struct {
+    calc_group_series_t *series;
+    size_t nseries, cap;
+    copybuf_t buf, sbuf;        //  values, SPC segments
+    size_t computed, observations;
+    const s_ind_t *ind;         //  the group's indicator (NULL: not in the catalogue)
+    bool have_group;
+    char code [72], breakdown [72];
+} s_read_t;
+
+//  Adds row i of the cursor to the group, first computing the previous
+//  group when this row starts a new one.
+static void
+s_read_row (calc_engine_t *self, s_read_t *rd, PGresult *r, int i)
+{
+    if (!rd->have_group || strcmp (PQgetvalue (r, i, 0), rd->code) || strcmp (PQgetvalue (r, i, 1), rd->breakdown)) {
+        if (rd->ind)
+            s_compute_group (self, rd->ind, rd->breakdown, &rd->series, &rd->nseries, &rd->cap, &rd->buf, &rd->sbuf,
+                             &rd->computed);
+        rd->have_group = true;
+        snprintf (rd->code, sizeof rd->code, "%s", PQgetvalue (r, i, 0));
+        snprintf (rd->breakdown, sizeof rd->breakdown, "%s", PQgetvalue (r, i, 1));
+        rd->ind = zhashx_lookup (self->indicators, rd->code);
+    }
+    if (!rd->ind)
+        return;
+    const char *org = PQgetvalue (r, i, 2);
+    if (!rd->nseries || strcmp (rd->series [rd->nseries - 1].org, org)) {
+        if (rd->nseries == rd->cap) {
+            rd->cap = rd->cap ? rd->cap * 2 : 16;
+            rd->series = realloc (rd->series, rd->cap * sizeof *rd->series);
+        }
+        memset (&rd->series [rd->nseries], 0, sizeof *rd->series);
+        rd->series [rd->nseries++].org = strdup (org);
+    }
+    calc_group_series_t *sr = &rd->series [rd->nseries - 1];
+    calc_point_in_t *p = calc_group_push (sr, PQgetvalue (r, i, 11));
+    if (period_parse (PQgetvalue (r, i, 3), &p->period, NULL, 0)) {
+        free (sr->notes [--sr->n]);
+        return;
+    }
+    p->has_num = !PQgetisnull (r, i, 4);
+    p->num = s_num (r, i, 4);
+    p->has_den = !PQgetisnull (r, i, 5);
+    p->den = s_num (r, i, 5);
+    p->has_value = !PQgetisnull (r, i, 6);
+    p->value = s_num (r, i, 6);
+    p->has_ci = !PQgetisnull (r, i, 7) && !PQgetisnull (r, i, 8);
+    p->ci_lo = s_num (r, i, 7);
+    p->ci_hi = s_num (r, i, 8);
+    p->not_available = strcmp (PQgetvalue (r, i, 9), "not_available") == 0;
+    p->assessment = PQgetisnull (r, i, 10) ? NULL : strdup (PQgetvalue (r, i, 10));
+}
+
+//  Reads the cursor to its end, computing each group as it completes and
+//  sending the results to the temp tables in bounded COPYs.
+static int
+s_read (calc_engine_t *self, s_read_t *rd, char *err, size_t errlen)
+{
+    int rc = 0;
     for (bool more = true; more && rc == 0; ) {
         PGresult *r = db_exec (self->db, "fetch " CALC_STR (CALC_FETCH_ROWS) " from calc_read", 0, NULL,
                                DB_TUPLES, err, errlen);
-        if (!r) {
-            rc = -1;
-            break;
-        }
+        if (!r)
+            return -1;
         int rows = PQntuples (r);
         more = rows == CALC_FETCH_ROWS;
-        observations += (size_t) rows;
-        for (int i = 0; i < rows; i++) {
-            if (!have_group || strcmp (PQgetvalue (r, i, 0), code) || strcmp (PQgetvalue (r, i, 1), breakdown)) {
-                if (ind)
-                    s_compute_group (self, ind, breakdown, &series, &nseries, &cap, &buf, &sbuf, &computed);
-                have_group = true;
-                snprintf (code, sizeof code, "%s", PQgetvalue (r, i, 0));
-                snprintf (breakdown, sizeof breakdown, "%s", PQgetvalue (r, i, 1));
-                ind = zhashx_lookup (self->indicators, code);
-            }
-            if (!ind)
-                continue;
-            const char *org = PQgetvalue (r, i, 2);
-            if (!nseries || strcmp (series [nseries - 1].org, org)) {
-                if (nseries == cap) {
-                    cap = cap ? cap * 2 : 16;
-                    series = realloc (series, cap * sizeof *series);
-                }
-                memset (&series [nseries], 0, sizeof *series);
-                series [nseries++].org = strdup (org);
-            }
-            calc_point_in_t *p = calc_group_push (&series [nseries - 1], PQgetvalue (r, i, 11));
-            if (period_parse (PQgetvalue (r, i, 3), &p->period, NULL, 0)) {
-                free (series [nseries - 1].notes [--series [nseries - 1].n]);
-                continue;
-            }
-            p->has_num = !PQgetisnull (r, i, 4);
-            p->num = s_num (r, i, 4);
-            p->has_den = !PQgetisnull (r, i, 5);
-            p->den = s_num (r, i, 5);
-            p->has_value = !PQgetisnull (r, i, 6);
-            p->value = s_num (r, i, 6);
-            p->has_ci = !PQgetisnull (r, i, 7) && !PQgetisnull (r, i, 8);
-            p->ci_lo = s_num (r, i, 7);
-            p->ci_hi = s_num (r, i, 8);
-            p->not_available = strcmp (PQgetvalue (r, i, 9), "not_available") == 0;
-            p->assessment = PQgetisnull (r, i, 10) ? NULL : strdup (PQgetvalue (r, i, 10));
-        }
+        rd->observations += (size_t) rows;
+        for (int i = 0; i < rows; i++)
+            s_read_row (self, rd, r, i);
         PQclear (r);
-        if (!more && ind)
-            s_compute_group (self, ind, breakdown, &series, &nseries, &cap, &buf, &sbuf, &computed);
-        if (buf.len > CALC_FLUSH_BYTES || (!more && buf.len))
-            rc = copybuf_send (&buf, self->db, s_out_copy_sql, err, errlen);
-        if (rc == 0 && (sbuf.len > CALC_FLUSH_BYTES || (!more && sbuf.len)))
-            rc = copybuf_send (&sbuf, self->db, s_spc_copy_sql, err, errlen);
+        if (!more && rd->ind)
+            s_compute_group (self, rd->ind, rd->breakdown, &rd->series, &rd->nseries, &rd->cap, &rd->buf, &rd->sbuf,
+                             &rd->computed);
+        if (rd->buf.len > CALC_FLUSH_BYTES || (!more && rd->buf.len))
+            rc = copybuf_send (&rd->buf, self->db, s_out_copy_sql, err, errlen);
+        if (rc == 0 && (rd->sbuf.len > CALC_FLUSH_BYTES || (!more && rd->sbuf.len)))
+            rc = copybuf_send (&rd->sbuf, self->db, s_spc_copy_sql, err, errlen);
     }
-    for (size_t i = 0; i < nseries; i++)
-        calc_group_series_free (&series [i]);
-    free (series);
-    //  copybuf counts rows across its sends.
-    size_t points_sent = buf.rows;
-    self->changes.written = buf.rows + sbuf.rows;
-    copybuf_free (&buf);
-    copybuf_free (&sbuf);
-    int64_t t1 = zclock_usecs ();
-    self->changes.read_ms = (double) (t1 - t0) / 1000;
-    self->changes.observations = observations;
-    self->changes.computed = computed;
-    if (rc || db_run (self->db, "close calc_read", 0, NULL, err, errlen))
-        return -1;
+    return rc;
+}
 
+//  Moves what the run computed from the temp tables into the stored
+//  values and segments, changing only what differs.
+static int
+s_write (calc_engine_t *self, size_t points_sent, char *err, size_t errlen)
+{
     //  A temp table has no statistics until analyzed: without them a
     //  join to it can turn into a nested loop over tens of thousands of
     //  rows and run past the statement timeout (docs/performance.md).
@@ -692,24 +702,50 @@ s_run (calc_engine_t *self, const char *const *indicators, const char *const *br
     ||   db_run (self->db, "set local work_mem = '" CALC_PREFILTER_WORK_MEM "'", 0, NULL, err, errlen)
     ||   db_run (self->db, s_unchanged_delete_sql, 0, NULL, err, errlen)))
         return -1;
-    if (self->collect) {
-        PGresult *r = db_exec (self->db, s_upsert_returning_sql, 0, NULL, DB_TUPLES, err, errlen);
-        if (!r)
-            return -1;
+    PGresult *r = db_exec (self->db, self->collect ? s_upsert_returning_sql : s_upsert_sql, 0, NULL,
+                           self->collect ? DB_TUPLES : DB_COMMAND, err, errlen);
+    if (!r)
+        return -1;
+    if (self->collect)
         for (int i = 0; i < PQntuples (r); i++)
             s_change_push (&self->changes, r, i, zhashx_lookup (self->indicators, PQgetvalue (r, i, 0)));
-        PQclear (r);
-    }
-    else {
-        PGresult *r = db_exec (self->db, s_upsert_sql, 0, NULL, DB_COMMAND, err, errlen);
-        if (!r)
-            return -1;
+    else
         self->changes.uncollected = (size_t) atoll (PQcmdTuples (r));
-        PQclear (r);
-    }
+    PQclear (r);
     //  calc_out empties at commit; a caller running several passes in one
     //  transaction must not see the previous pass's rows.
-    if (db_run (self->db, "truncate calc_out, calc_spc_out", 0, NULL, err, errlen))
+    return db_run (self->db, "truncate calc_out, calc_spc_out", 0, NULL, err, errlen);
+}
+
+static int
+s_run (calc_engine_t *self, const char *const *indicators, const char *const *breakdowns, size_t n,
+       char *err, size_t errlen)
+{
+    //  The fingerprints hold only while nobody else has written since
+    //  this engine's last run.
+    long long seq = s_high_water (self, err, errlen);
+    if (seq < 0)
+        return -1;
+    if (seq != self->seen_seq)
+        calc_engine_forget (self);
+    if (s_open (self, indicators, breakdowns, n, err, errlen))
+        return -1;
+    int64_t t0 = zclock_usecs ();
+    s_read_t rd = { 0 };
+    int rc = s_read (self, &rd, err, errlen);
+    for (size_t i = 0; i < rd.nseries; i++)
+        calc_group_series_free (&rd.series [i]);
+    free (rd.series);
+    //  copybuf counts rows across its sends.
+    size_t points_sent = rd.buf.rows;
+    self->changes.written = rd.buf.rows + rd.sbuf.rows;
+    copybuf_free (&rd.buf);
+    copybuf_free (&rd.sbuf);
+    int64_t t1 = zclock_usecs ();
+    self->changes.read_ms = (double) (t1 - t0) / 1000;
+    self->changes.observations = rd.observations;
+    self->changes.computed = rd.computed;
+    if (rc || db_run (self->db, "close calc_read", 0, NULL, err, errlen) || s_write (self, points_sent, err, errlen))
         return -1;
     long long after = s_high_water (self, err, errlen);
     if (after < 0)
