@@ -140,7 +140,7 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
     char *org_name = s_org_name (db, org, status, err, errlen);
     if (!org_name)
         return NULL;
-    const char *q [8] = { org, code, pcode, lcode, start, period_type_name (cur.type), p->owner, p->domain };
+    const char *q [9] = { org, code, pcode, lcode, start, period_type_name (cur.type), p->owner, p->domain, end };
     PGresult *r = db_exec (db,
         "select i.code, i.name, i.domain, i.owner, i.unit, i.polarity,"
         " c.value, c.numerator, c.denominator, c.ci_low, c.ci_high, coalesce (c.status, case when t.kind is null"
@@ -157,10 +157,16 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
         " left join indicator_values ly on ly.indicator = i.code and ly.org_unit = $1 and ly.period = $4 and ly.breakdown = 'total'"
         " left join lateral (select * from indicator_targets t where t.indicator = i.code and t.from_date <= $5::date"
         "   order by t.from_date desc limit 1) t on true"
-        " where i.frequency = $6 and ($7::text is null or i.owner = $7) and ($8::text is null or i.domain = $8)"
-        " and (c.indicator is not null or exists (select 1 from indicator_values v where v.indicator = i.code"
-        "   and v.org_unit = $1 and v.breakdown = 'total'))"
-        " order by i.domain, i.code", 8, q, DB_TUPLES, err, errlen);
+        " where i.frequency = $6 and ($7::text is null or owner_within (i.owner, $7)) and ($8::text is null or i.domain = $8)"
+        //  Due: it has a value now, or it has a recurring feed (the same
+        //  data_due override alert's missing-data rule reads) whose series
+        //  had begun by the end of the period.  An indicator is not due
+        //  before it exists (the Women's Health Hub's first value is Q4
+        //  2024/25), nor when it comes from a one-off publication.
+        " and (c.indicator is not null or (coalesce (i.definition -> 'alert' ->> 'data_due', 'true') <> 'false'"
+        "   and exists (select 1 from indicator_values v where v.indicator = i.code"
+        "   and v.org_unit = $1 and v.breakdown = 'total' and v.period_end <= $9::date)))"
+        " order by i.domain, i.code", 9, q, DB_TUPLES, err, errlen);
     if (!r) {
         free (org_name);
         *status = 500;
@@ -316,7 +322,7 @@ export_progress (db_t *db, const export_params_t *p, int *status, char *err, siz
         "   and o.period = coalesce (v.period, y.period) and o.breakdown = 'total'"
         " left join lateral (select * from indicator_targets t where t.indicator = i.code and t.from_date <= $5::date"
         "   order by t.from_date desc limit 1) t on true"
-        " where i.frequency in ('year', 'snapshot') and ($6::text is null or i.owner = $6)"
+        " where i.frequency in ('year', 'snapshot') and ($6::text is null or owner_within (i.owner, $6))"
         " and ($7::text is null or i.domain = $7)"
         " and exists (select 1 from indicator_values x where x.indicator = i.code and x.org_unit = $1"
         "   and x.breakdown = 'total' and (x.period in ($2, $3, $4) or (i.frequency = 'snapshot'"
@@ -395,7 +401,7 @@ export_exceptions (db_t *db, const export_params_t *p, int *status, char *err, s
         " left join lateral (select * from indicator_targets t where t.indicator = i.code"
         "   and t.from_date <= v.period_start order by t.from_date desc limit 1) t on true"
         " where v.org_unit = $1 and v.period = $2 and v.breakdown = 'total' and v.status = 'below_target'"
-        " and ($3::text is null or i.owner = $3) and ($4::text is null or i.domain = $4)"
+        " and ($3::text is null or owner_within (i.owner, $3)) and ($4::text is null or i.domain = $4)"
         " order by i.domain, i.code", 4, q, DB_TUPLES, err, errlen);
     if (!r) {
         *status = 500;

@@ -410,7 +410,7 @@ s_indicators (gw_req_t *req)
     const char *p [2] = { gateway_arg (req, "domain"), gateway_arg (req, "owner") };
     s_rows_json (req, "select json_build_object ('code', code, 'name', name, 'domain', domain, 'owner', owner,"
                       " 'unit', unit, 'polarity', polarity, 'frequency', frequency)::text from indicators"
-                      " where ($1::text is null or domain = $1) and ($2::text is null or owner = $2) order by code",
+                      " where ($1::text is null or domain = $1) and ($2::text is null or owner_within (owner, $2)) order by code",
                  2, p, false, NULL);
 }
 
