@@ -269,3 +269,28 @@ calc_target_kind_parse (const char *name, calc_target_kind_t *out)
     *out = (calc_target_kind_t) found;
     return 0;
 }
+
+int
+calc_assess_decimals (const char *unit)
+{
+    static const struct { const char *unit; int decimals; } map [] = {
+        { "percent", 1 }, { "percentage_points", 1 }, { "per_1000", 1 }, { "per_10000", 1 },
+        { "per_100000", 1 }, { "ratio", 2 }, { "pounds", 2 },
+    };
+    for (size_t i = 0; unit && i < sizeof map / sizeof map [0]; i++)
+        if (strcmp (unit, map [i].unit) == 0)
+            return map [i].decimals;
+    return -1;
+}
+
+double
+calc_assess_round (double value, int decimals)
+{
+    if (decimals < 0 || isnan (value))
+        return value;
+    double scale = pow (10, decimals);
+    //  A little past the scaled value first, so 94.995 (stored as
+    //  94.99499999...) rounds as printed.
+    double scaled = value * scale;
+    return round (scaled + (scaled >= 0 ? 1e-9 : -1e-9)) / scale;
+}

@@ -154,6 +154,18 @@ const char *calc_assurance_name (calc_assurance_t assurance);
 const char *calc_polarity_name (calc_polarity_t polarity);
 const char *calc_target_kind_name (calc_target_kind_t kind);
 
+//  The published precision of a unit: the decimals a report prints it
+//  with (percent, percentage points and rates 1, ratios and pounds 2),
+//  or -1 for a unit compared as it is (counts, numbers).  An
+//  indicator's own "decimals" in the catalogue overrides it.
+int calc_assess_decimals (const char *unit);
+
+//  value rounded half away from zero to decimals places (decimals < 0, or
+//  a NAN value: value as it is).  Status against a target compares the
+//  value at its published precision, so 94.995% (printed 95.0%) meets a
+//  95% target, as the report that prints it says.
+double calc_assess_round (double value, int decimals);
+
 //  Parses a polarity name ("higher_better", "lower_better", "neutral")
 //  into *out.  Returns 0, or -1 (leaving *out alone) for anything else.
 int calc_polarity_parse (const char *name, calc_polarity_t *out);

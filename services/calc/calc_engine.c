@@ -64,7 +64,8 @@ calc_engine_reload (calc_engine_t *self, char *err, size_t errlen)
     PGresult *r = db_exec (self->db,
         "select code, domain, data_element, coalesce (level, 'practice'), aggregates, calculation,"
         " multiplier, polarity, benchmark is not null,"
-        " (select string_agg (x, ',') from jsonb_array_elements_text (coalesce (definition -> 'spc_rebase', '[]')) x)"
+        " (select string_agg (x, ',') from jsonb_array_elements_text (coalesce (definition -> 'spc_rebase', '[]')) x),"
+        " unit, definition ->> 'decimals', definition ->> 'interval'"
         " from indicators", 0, NULL, DB_TUPLES, err, errlen);
     if (!r)
         return -1;
@@ -83,6 +84,10 @@ calc_engine_reload (calc_engine_t *self, char *err, size_t errlen)
         if (calc_polarity_parse (PQgetvalue (r, i, 7), &ind->def.polarity))
             ind->def.polarity = CALC_POLARITY_NEUTRAL;
         ind->def.benchmark = PQgetvalue (r, i, 8) [0] == 't';
+        ind->def.decimals = PQgetisnull (r, i, 11) ? calc_assess_decimals (PQgetvalue (r, i, 10))
+                          : atoi (PQgetvalue (r, i, 11));
+        ind->def.rounds = ind->def.decimals >= 0;
+        ind->def.no_interval = strcmp (PQgetvalue (r, i, 12), "none") == 0;
         //  "spc_rebase": ["FY2023-24Q1", ...] - where a process changed.
         char list [512];
         snprintf (list, sizeof list, "%s", PQgetvalue (r, i, 9));

@@ -31,7 +31,7 @@ calc_series_value (const calc_indicator_t *ind, const calc_point_in_t *in,
             if (!in->has_num || !in->has_den || in->den <= 0)
                 return false;
             *value = in->num / in->den * m;
-            if (calc_wilson (in->num, in->den, CALC_Z95, lo, hi) == 0) {
+            if (!ind->no_interval && calc_wilson (in->num, in->den, CALC_Z95, lo, hi) == 0) {
                 *lo *= m;
                 *hi *= m;
             }
@@ -39,8 +39,10 @@ calc_series_value (const calc_indicator_t *ind, const calc_point_in_t *in,
         case CALC_METHOD_RATE:
             if (!in->has_num || !in->has_den || in->den <= 0)
                 return false;
-            if (calc_rate_ci (in->num, in->den, m, value, lo, hi))
+            if (ind->no_interval || calc_rate_ci (in->num, in->den, m, value, lo, hi)) {
                 *value = in->num / in->den * m;
+                *lo = *hi = NAN;
+            }
             return true;
         case CALC_METHOD_MEAN:
             if (!in->has_num || !in->has_den || in->den <= 0)
@@ -55,7 +57,7 @@ calc_series_value (const calc_indicator_t *ind, const calc_point_in_t *in,
                 *lo = in->ci_lo;
                 *hi = in->ci_hi;
             }
-            else
+            else if (!ind->no_interval)
                 calc_byar (in->value, lo, hi);
             return true;
         case CALC_METHOD_PUBLISHED:
@@ -186,7 +188,9 @@ calc_series_compute (const calc_indicator_t *ind, const calc_point_in_t *in, siz
         memset (o, 0, sizeof *o);
         calc_series_value (ind, &in [i], &o->value, &o->ci_lo, &o->ci_hi);
         o->target = calc_series_target (ind, in [i].period.start);
-        o->status = o->target ? calc_assess_target_status (o->value, ind->polarity, o->target)
+        //  At the published precision: what the report prints is what it scores.
+        o->status = o->target ? calc_assess_target_status (calc_assess_round (o->value, ind->rounds ? ind->decimals : -1),
+                                                           ind->polarity, o->target)
                               : CALC_STATUS_NO_TARGET;
         o->achievement = o->target && o->target->kind == CALC_TARGET_RANGE
                        ? calc_assess_achievement (o->value, o->target->lower, o->target->upper) : NAN;

@@ -18,7 +18,7 @@
 typedef enum {
     CALC_METHOD_PROPORTION = 1, //  numerator / denominator x multiplier, Wilson CI
     CALC_METHOD_RATE,           //  crude rate: count / population x multiplier, Byar CI
-    CALC_METHOD_COUNT,          //  a count, Poisson CI
+    CALC_METHOD_COUNT,          //  a count of events, Byar (Poisson) CI
     CALC_METHOD_MEAN,           //  total / number, no interval
     CALC_METHOD_PUBLISHED       //  a published figure with its published interval
 } calc_method_t;
@@ -39,6 +39,10 @@ typedef struct {
     const period_day_t *rebase; //  SPC limits restart at the first point on or
                                 //  after each of these days (a process change); borrowed
     size_t nrebase;
+    bool rounds;                //  status compares the value at its published precision
+    int decimals;               //  that precision (calc_assess_decimals)
+    bool no_interval;           //  the catalogue's "interval": "none": a stock, or a mean
+                                //  whose numerator is not a count of events
 } calc_indicator_t;
 
 //  One period's input: what the partners reported (or, for an org unit
