@@ -174,7 +174,7 @@ static const char *s_benchmark_names [] = {
 };
 static const char *s_variation_names [] = {
     "common_cause", "special_cause_improving", "special_cause_concerning",
-    "special_cause_neutral"
+    "special_cause_neutral", "not_assessed"
 };
 static const char *s_assurance_names [] = {
     "none", "consistently_passing", "consistently_failing", "hit_and_miss"

@@ -76,7 +76,9 @@ typedef enum {
     CALC_VARIATION_COMMON_CAUSE = 0,        //  no special cause
     CALC_VARIATION_SPECIAL_IMPROVING,       //  special cause, good side
     CALC_VARIATION_SPECIAL_CONCERNING,      //  special cause, bad side
-    CALC_VARIATION_SPECIAL_NEUTRAL          //  special cause, neutral
+    CALC_VARIATION_SPECIAL_NEUTRAL,         //  special cause, neutral
+    CALC_VARIATION_NOT_ASSESSED             //  XmR unsuitable: the limits collapse
+                                            //  (no moving range left), so no verdict
 } calc_variation_t;
 
 //  SPC assurance: can the process be relied on to meet its target?
@@ -141,7 +143,7 @@ int calc_assess_gap (double a, double b, double *gap, double *ratio);
 //  "consistent", "worsening", "cannot_compare", "higher", "lower";
 //  "better", "similar", "worse", "higher", "lower", "not_compared";
 //  "common_cause", "special_cause_improving", "special_cause_concerning",
-//  "special_cause_neutral"; "consistently_passing",
+//  "special_cause_neutral", "not_assessed"; "consistently_passing",
 //  "consistently_failing", "hit_and_miss", "none"; "higher_better",
 //  "lower_better", "neutral"; "none", "min", "max", "range", "zero").
 //  Each returns a static string, never NULL ("unknown" for a value

@@ -281,6 +281,12 @@ calc_spc_compute (const double *values, size_t n,
             points [i].rule = CALC_SPC_RULE_NONE;
             points [i].direction = 0;
         }
+        //  Collapsed limits judge nothing (see the header).
+        if (points [start].mr_bar <= 0.0) {
+            for (size_t i = start; i < end; i++)
+                points [i].variation = CALC_VARIATION_NOT_ASSESSED;
+            continue;
+        }
         //  Lowest priority first: each pass overwrites the one before.
         s_rule_run (values, start, end, (size_t) options->run_length, points);
         s_rule_two_of_three (values, start, end, points);
@@ -303,8 +309,9 @@ calc_spc_compute (const double *values, size_t n,
         summary->lower_two_sigma = last->lower_two_sigma;
         summary->trial_limits = baseline < options->trial_below;
         summary->variation = last->variation;
-        summary->assurance = calc_spc_assurance (last->lcl, last->ucl,
-                                                 options->target, options->polarity);
+        summary->unsuitable = last->mr_bar <= 0.0;
+        summary->assurance = summary->unsuitable ? CALC_ASSURANCE_NONE
+                           : calc_spc_assurance (last->lcl, last->ucl, options->target, options->polarity);
     }
     return 0;
 }

@@ -22,6 +22,15 @@
     limits are recomputed from each segment's own baseline and no rule
     looks across a rebase.
 
+    Where a segment's MR-bar is 0 (every moving range equal, or screened
+    out: a small practice at 100% month after month with one 50% month),
+    the limits collapse onto the mean and every point off it would be
+    "special cause".  Making Data Count's guidance is that an XmR chart
+    does not suit such data (a p-chart does, for a proportion with small
+    denominators): the segment gets no rule and no verdict, its points
+    are "not_assessed", and the summary says the chart is unsuitable and
+    gives no assurance.
+
     Pure functions: the caller provides the input and an output array of
     n points; nothing is allocated.
 */
@@ -93,6 +102,7 @@ typedef struct {
     bool trial_limits;          //  baseline_points < trial_below
     calc_variation_t variation; //  variation of the latest point
     calc_assurance_t assurance; //  latest limits against the target
+    bool unsuitable;            //  the latest segment's limits collapsed (MR-bar 0)
 } calc_spc_summary_t;
 
 //  Fills *self with the defaults: trend and run of 7, screening on, all

@@ -441,6 +441,55 @@ test_rejects (void)
     CHECK_STR (calc_spc_rule_name ((calc_spc_rule_t) 99), "unknown");
 }
 
+//  A small practice at 100% for 35 months and 50% once (issue 14): the
+//  screened MR-bar is 0, the limits collapse onto the mean, and without
+//  care every 100% point would be "special cause".  The chart is
+//  unsuitable: no point is judged, nothing is special cause, no
+//  assurance.  A segment after a rebase with real variation is judged as
+//  usual.
+static void
+test_collapsed_limits (void)
+{
+    double v [48];
+    calc_spc_point_t p [48];
+    for (int i = 0; i < 36; i++)
+        v [i] = 100;
+    v [20] = 50;
+    calc_spc_options_t o;
+    calc_spc_options_init (&o);
+    o.polarity = CALC_POLARITY_HIGHER_BETTER;
+    o.target = 95;
+    calc_spc_summary_t sum;
+    CHECK_INT (calc_spc_compute (v, 36, &o, p, &sum), 0);
+    CHECK_NEAR (sum.mr_bar, 0, 0);
+    CHECK (sum.unsuitable);
+    CHECK_STR (calc_variation_name (sum.variation), "not_assessed");
+    CHECK_INT (sum.assurance, CALC_ASSURANCE_NONE);
+    int special = 0;
+    for (int i = 0; i < 36; i++) {
+        special += p [i].special_cause;
+        CHECK_INT (p [i].variation, CALC_VARIATION_NOT_ASSESSED);
+    }
+    CHECK_INT (special, 0);
+    //  Unscreened, the same series has a moving range and is judged.
+    o.screen_outliers = false;
+    CHECK_INT (calc_spc_compute (v, 36, &o, p, &sum), 0);
+    CHECK (!sum.unsuitable);
+    CHECK (p [20].special_cause);
+    //  A flat segment then a varying one: only the first is unsuitable.
+    o.screen_outliers = true;
+    for (int i = 36; i < 48; i++)
+        v [i] = 80 + (i % 3) * 2;
+    v [20] = 100;
+    size_t at [1] = { 36 };
+    o.rebase_at = at;
+    o.rebase_count = 1;
+    CHECK_INT (calc_spc_compute (v, 48, &o, p, &sum), 0);
+    CHECK_INT (p [0].variation, CALC_VARIATION_NOT_ASSESSED);
+    CHECK (!sum.unsuitable);
+    CHECK (p [47].variation != CALC_VARIATION_NOT_ASSESSED);
+}
+
 int
 main (void)
 {
@@ -456,5 +505,6 @@ main (void)
     test_variation_polarity ();
     test_assurance ();
     test_rejects ();
+    test_collapsed_limits ();
     return check_done ("test_calc_spc");
 }
