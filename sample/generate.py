@@ -108,7 +108,11 @@ def _series():
     out.append(dict(
         code="smoking-at-delivery-monthly", twin="pi-2260", partner="gp-practices", den="births",
         levels={"FY2022-23": (10.0, False), "FY2023-24": (9.2, False), "FY2024-25": (8.5, False)},
-        line=4186, seed="001", spread=0.25, imd=IMD_SMOKING, imd_rows=True, season=0.0, yearly=False))
+        line=4186, seed="001", spread=0.25, imd=IMD_SMOKING, imd_rows=True, season=0.0, yearly=False,
+        # pi-2260's published quarters (seed 001 line 4186): Q1 2022/23
+        # 11.5%, Q2 2022/23 8.4%.
+        quarters={"FY2022-23Q1": (11.5, ["2022-04", "2022-05", "2022-06"]),
+                  "FY2022-23Q2": (8.4, ["2022-07", "2022-08", "2022-09"])}))
     out.append(dict(
         code="appointments-face-to-face", twin=None, partner="gp-practices", den="appts",
         levels={"FY2022-23": (64.5, False), "FY2023-24": (66.7, False), "FY2024-25": (68.0, False)},
@@ -301,22 +305,37 @@ def build_series(rng, s, practices, den, effects):
             # Exact: the year's place aggregate over complete-year practices
             # equals the published figure to one decimal.
             keys = [(p["code"], m) for p in practices if complete_year(p["code"], fy) for m in months]
-            D = sum(dens[k] for k in keys)
-            want = int(round(level / 100.0 * D))
-            diff = want - sum(nums[k] for k in keys)
-            guard = 0
-            while diff != 0 and guard < 10 ** 6:
-                k = keys[int(rng.random() * len(keys))]
-                if diff > 0 and nums[k] < dens[k]:
-                    nums[k] += 1
-                    diff -= 1
-                elif diff < 0 and nums[k] > 0:
-                    nums[k] -= 1
-                    diff += 1
-                guard += 1
-            assert diff == 0, s["code"]
-            assert abs(100.0 * want / D - level) < 0.05, (s["code"], fy)
+            calibrate(nums, dens, keys, level, rng, (s["code"], fy))
+    # Quarters whose place figure is published (smoking at delivery: seed
+    # 001 line 4186): the quarter's practices add up to it, so the place
+    # shows one figure for the quarter, the published one.  Their own
+    # random stream, so no other series moves.
+    qrng = Rng(20222)
+    for quarter, (level, months) in sorted(s.get("quarters", {}).items()):
+        keys = [(p["code"], m) for p in practices for m in months if (p["code"], m) in nums]
+        calibrate(nums, dens, keys, level, qrng, (s["code"], quarter))
     return nums, dens
+
+
+def calibrate(nums, dens, keys, level, rng, label):
+    """Moves numerators one at a time (at random keys) until the sum over
+    keys is the published level (percent) of the denominators, to the
+    nearest whole count; asserts it is then within 0.05 of the level."""
+    D = sum(dens[k] for k in keys)
+    want = int(round(level / 100.0 * D))
+    diff = want - sum(nums[k] for k in keys)
+    guard = 0
+    while diff != 0 and guard < 10 ** 6:
+        k = keys[int(rng.random() * len(keys))]
+        if diff > 0 and nums[k] < dens[k]:
+            nums[k] += 1
+            diff -= 1
+        elif diff < 0 and nums[k] > 0:
+            nums[k] -= 1
+            diff += 1
+        guard += 1
+    assert diff == 0, label
+    assert abs(100.0 * want / D - level) < 0.05, label
 
 
 def access_contacts(rng, practices):
