@@ -26,6 +26,12 @@ calc_series_value (const calc_indicator_t *ind, const calc_point_in_t *in,
     if (in->not_available)
         return false;
     double m = ind->multiplier > 0 ? ind->multiplier : 1;
+    //  A figure as published (no counts behind it) stands for any method,
+    //  with its published interval when it has one.
+    static const calc_indicator_t s_as_published = { .method = CALC_METHOD_PUBLISHED };
+    bool counts = in->has_num || in->has_den;
+    if (ind->method != CALC_METHOD_COUNT && in->has_value && !counts)
+        ind = &s_as_published;
     switch (ind->method) {
         case CALC_METHOD_PROPORTION:
             if (!in->has_num || !in->has_den || in->den <= 0)
@@ -215,9 +221,10 @@ calc_series_compute (const calc_indicator_t *ind, const calc_point_in_t *in, siz
                 o->benchmark = calc_assess_benchmark (o->value, o->ci_lo, o->ci_hi, ev, ind->polarity);
             }
         }
+        //  The publisher's verdict stands where carewatch cannot make its
+        //  own (no interval, or no England value for the period).
         calc_benchmark_t published;
-        if (o->benchmark == CALC_BENCHMARK_NOT_COMPARED && isnan (o->ci_lo)
-        &&  s_published_benchmark (in [i].assessment, &published))
+        if (o->benchmark == CALC_BENCHMARK_NOT_COMPARED && s_published_benchmark (in [i].assessment, &published))
             o->benchmark = published;
     }
     period_day_t *starts = malloc ((n ? n : 1) * sizeof *starts);

@@ -183,6 +183,7 @@ s_values (gw_req_t *req, const char *code)
     }
     s_rows_json (req, "select row_to_json (v)::text from (select indicator, org_unit, period, breakdown, numerator,"
                       " denominator, value, ci_low, ci_high, status, achievement, short_trend, annual_trend, benchmark,"
+                      " benchmark_source, benchmark_published, benchmark_differs,"
                       " england_value, spc_variation, spc_assurance, spc_rule, spc_mean, spc_lcl, spc_ucl, note,"
                       " change_seq from indicator_values where indicator = $1 and ($2::text is null or org_unit = $2)"
                       " and ($3::date is null or period_end >= $3::date) and ($4::date is null or period_end <= $4::date)"

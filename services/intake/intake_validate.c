@@ -191,9 +191,16 @@ s_check_figures (feed_t *feed, uint32_t row, const Carewatch__V1__Observation *o
                             "a not_available row carries no figures");
     }
     else if (de->kind == DE_FRACTION) {
-        if (o->has_value)
+        //  Numerator and denominator, or the figure as published (a
+        //  report that prints "84.94%" and not its counts), not both.
+        if (o->has_value && fraction)
             feed_add_issue (feed, row, "value", "value_not_allowed",
-                            "%s takes numerator and denominator, not value", o->data_element);
+                            "%s takes numerator and denominator, or a published value, not both", o->data_element);
+        else if (o->has_value) {
+            if (de->percent && o->value > 100)
+                feed_add_issue (feed, row, "value", "percent_out_of_range",
+                                "value %g is a percentage outside 0-100", o->value);
+        }
         else if (!o->has_numerator || !o->has_denominator)
             feed_add_issue (feed, row, o->has_numerator ? "denominator" : "numerator", "missing_value",
                             "%s needs both numerator and denominator", o->data_element);

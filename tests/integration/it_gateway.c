@@ -551,6 +551,54 @@ s_export_down (harness_t *h, gw_keys_t *k)
     GW_EXPECT_STATUS (200, "GET", "/v1/indicators/pi-2257/values", k->reader);
 }
 
+//  Benchmarks computed and published (issue 14): a row that brings its
+//  95% interval gets carewatch's own verdict by the Fingertips method
+//  (the interval against England's value), shown beside the publisher's
+//  with a flag where they differ; a row without an interval keeps the
+//  published verdict.
+static void
+s_benchmark_sources (gw_keys_t *k)
+{
+    char key [APIKEY_LEN + 1], err [256];
+    CHECK (apikey_create (gw_db, "partner", "ohid", "ohid feed", key, err, sizeof err) > 0);
+    const char *feed =
+        "{\"batch_key\": \"benchmarks\", \"observations\": ["
+        " {\"data_element\": \"hi-nhs-health-check\", \"org_unit\": \"england\", \"period\": \"FY2019-20Q1\", \"value\": 1.85},"
+        " {\"data_element\": \"hi-nhs-health-check\", \"org_unit\": \"england\", \"period\": \"FY2019-20Q2\", \"value\": 1.85},"
+        " {\"data_element\": \"hi-nhs-health-check\", \"org_unit\": \"dudley\", \"period\": \"FY2019-20Q1\", \"value\": 3.16,"
+        "  \"ci_low\": 3.0, \"ci_high\": 3.3, \"assessment\": \"better\"},"
+        " {\"data_element\": \"hi-nhs-health-check\", \"org_unit\": \"dudley\", \"period\": \"FY2019-20Q2\", \"value\": 1.9,"
+        "  \"ci_low\": 1.7, \"ci_high\": 2.1, \"assessment\": \"better\"},"
+        " {\"data_element\": \"hi-nhs-health-check\", \"org_unit\": \"dudley\", \"period\": \"FY2019-20Q3\", \"value\": 2.5,"
+        "  \"assessment\": \"worse\"}]}";
+    gw_resp_t r = gw_post ("/v1/batches", key, "application/json", feed);
+    CHECK_INT (r.status, 200);
+    gw_free (&r);
+    json_t *v = NULL;
+    for (long long deadline = gw_now_ms () + 15000; gw_now_ms () < deadline; usleep (50000)) {
+        json_decref (v);
+        r = gw_get ("/v1/indicators/hi-nhs-health-check/values?from=FY2019-20Q1&to=FY2019-20Q3", k->reader);
+        v = gw_json (&r);
+        gw_free (&r);
+        if (json_array_size (v) == 3)
+            break;
+    }
+    CHECK_INT (json_array_size (v), 3);
+    const struct { const char *benchmark, *source, *published; bool differs; } want [3] = {
+        { "better", "computed", "better", false },      //  the interval is above England's 1.85
+        { "similar", "computed", "better", true },      //  1.7-2.1 holds 1.85: not "better" by this method
+        { "worse", "published", "worse", false },       //  no interval: the publisher's verdict
+    };
+    for (size_t i = 0; i < 3 && i < json_array_size (v); i++) {
+        json_t *row = json_array_get (v, i);
+        CHECK_STR (s_str (row, "benchmark"), want [i].benchmark);
+        CHECK_STR (s_str (row, "benchmark_source"), want [i].source);
+        CHECK_STR (s_str (row, "benchmark_published"), want [i].published);
+        CHECK_INT (json_is_true (json_object_get (row, "benchmark_differs")), want [i].differs);
+    }
+    json_decref (v);
+}
+
 int
 main (void)
 {
@@ -566,6 +614,7 @@ main (void)
     s_routes (&k);
     s_openapi (&k, id);
     s_metrics (&k);
+    s_benchmark_sources (&k);
     s_export_down (&h, &k);
     gw_teardown (&h);
     return check_done ("it_gateway");

@@ -135,10 +135,14 @@ test_every_rule (const intake_ref_t *ref)
     s_case (ref, "count without value", "ohid",
             "{\"data_element\": \"ae-attend\", \"org_unit\": \"pcn-a\", \"period\": \"2022-09\"}",
             "value", "missing_value");
-    s_case (ref, "value for a fraction", "ohid",
+    s_case (ref, "a value and a fraction together", "ohid",
             "{\"data_element\": \"htn-control\", \"org_unit\": \"prac-1\", \"period\": \"FY2022-23Q3\","
-            " \"value\": 30.8}",
+            " \"value\": 30.8, \"numerator\": 4, \"denominator\": 13}",
             "value", "value_not_allowed");
+    s_case (ref, "a published percentage over 100", "ohid",
+            "{\"data_element\": \"htn-control\", \"org_unit\": \"prac-1\", \"period\": \"FY2022-23Q3\","
+            " \"value\": 108}",
+            "value", "percent_out_of_range");
     s_case (ref, "figures on a not_available row", "ohid",
             "{\"data_element\": \"smoking-prev\", \"org_unit\": \"dudley\", \"period\": \"2022/23\","
             " \"value\": 14, \"status\": \"not_available\", \"note\": \"suppressed\"}",
