@@ -290,6 +290,12 @@ def seed001_asc():
            note="seed 001 line 3978 (measure line 3973); 'Rolling Year' to September 2022; only the percentage is "
                 "printed; anomaly: a % measure printed as the bare number '22', read as percent, and its period "
                 "differs from AC04's ('As at')"),
+        ob("telecare-calls-60s", "dudley", "FY2022-23Q2", value=98.26,
+           note="seed 001 line 3671: 'answering 98.26% of alarm calls within 60 seconds' (also line 4064); in the "
+                "Q2 2022/23 service summary, read as Q2 2022/23; only the percentage is printed"),
+        ob("telecare-calls-180s", "dudley", "FY2022-23Q2", value=99.77,
+           note="seed 001 line 3671: 'and 99.77% within 180 seconds' (also line 4064); in the Q2 2022/23 service "
+                "summary, read as Q2 2022/23; only the percentage is printed"),
     ]
     return rows, published
 

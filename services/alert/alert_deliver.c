@@ -221,9 +221,14 @@ s_finish (alert_deliver_t *self, s_transfer_t *t, CURLcode rc)
     double seconds = alert_backoff (t->attempts, self->retry_ms / 1000.0, 3600,
                                     (double) randombytes_uniform (1000000) / 1e6);
     //  The endpoint backs off as a whole, not just this notification.
-    sub->failures++;
-    double sub_wait = alert_backoff (sub->failures, self->retry_ms / 1000.0, 3600, 0.5);
-    sub->blocked_until = zclock_mono () + (int64_t) (sub_wait * 1000);
+    //  Failures of deliveries that were in flight together count once,
+    //  so a burst does not push the next try out by 2^burst.
+    int64_t now = zclock_mono ();
+    if (sub->blocked_until <= now) {
+        sub->failures++;
+        double sub_wait = alert_backoff (sub->failures, self->retry_ms / 1000.0, 3600, 0.5);
+        sub->blocked_until = now + (int64_t) (sub_wait * 1000);
+    }
     snprintf (wait, sizeof wait, "%.3f seconds", seconds);
     bool dead = t->attempts >= self->max_attempts;
     const char *p [5] = { id, n, why, wait, dead ? "dead" : "pending" };

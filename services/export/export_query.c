@@ -150,7 +150,8 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
         " t.kind, t.value, t.lower, t.upper, t.text,"
         " (select o.value::text || '|' || o.period from observations o where o.current and o.org_unit = 'england'"
         "   and o.breakdown = 'total' and o.data_element = i.definition ->> 'benchmark_element'"
-        "   order by o.period_end desc limit 1)"
+        "   order by o.period_end desc limit 1),"
+        " coalesce (i.definition -> 'alert' ->> 'data_due', 'true') <> 'false'"
         " from indicators i"
         " left join indicator_values c on c.indicator = i.code and c.org_unit = $1 and c.period = $2 and c.breakdown = 'total'"
         " left join indicator_values pv on pv.indicator = i.code and pv.org_unit = $1 and pv.period = $3 and pv.breakdown = 'total'"
@@ -238,6 +239,10 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
             "spc", "variation", s_str (r, i, 16), "assurance", s_str (r, i, 17),
             "note", s_str (r, i, 18), "series", series);
         json_array_append_new (json_object_get (group, "rows"), row);
+        //  The dashboard counts what is due: a figure from a one-off
+        //  publication (data_due false) is shown, not counted.
+        if (PQgetvalue (r, i, 27) [0] != 't')
+            continue;
         due++;
         reported += !PQgetisnull (r, i, 6);
         for (int k = 0; k < 5; k++)

@@ -871,6 +871,17 @@ main (void)
             unsuitable, collapsed);
     CHECK_INT (collapsed, 0);
     CHECK (unsuitable > 0);
+    //  Seed 001's telecare figures (line 3671), which had no indicator:
+    //  loaded as published values for Q2 2022/23.
+    const char *telecare [2][2] = { { "telecare-calls-60s", "98.26" }, { "telecare-calls-180s", "99.77" } };
+    for (int t = 0; t < 2; t++) {
+        char path [256];
+        snprintf (path, sizeof path, "/v1/indicators/%s/values?from=FY2022-23Q2&to=FY2022-23Q2", telecare [t][0]);
+        json_t *v = s_get_json (path, s_reader);
+        CHECK_NEAR (s_num (json_array_get (v, 0), "value"), atof (telecare [t][1]), 1e-9);
+        CHECK_STR (s_str (json_array_get (v, 0), "org_unit"), "dudley");
+        json_decref (v);
+    }
     //  One place figure per quarter (issue 14): the synthetic practices'
     //  smoking at delivery adds up, for the quarters pi-2260 publishes, to
     //  the published figure (seed 001 line 4186: Q1 2022/23 11.5%, Q2 8.4%).

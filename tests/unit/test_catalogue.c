@@ -47,6 +47,44 @@ s_expect (const char *code, const char *polarity, const char *kind, double value
         CHECK_NEAR (json_number_value (json_object_get (t, "upper")), upper, 1e-9);
 }
 
+//  docs/catalogue.md names every seed figure the sample does not send
+//  (sample/expected.json's not_sent), with its seed and line.
+static void
+s_not_loaded_listed (void)
+{
+    char path [1024], doc_path [1024];
+    const char *data = getenv ("CAREWATCH_TEST_DATA");
+    snprintf (path, sizeof path, "%s/../../sample/expected.json", data ? data : "tests/data");
+    snprintf (doc_path, sizeof doc_path, "%s/../../docs/catalogue.md", data ? data : "tests/data");
+    json_t *expected = json_load_file (path, 0, NULL);
+    FILE *f = fopen (doc_path, "r");
+    CHECK (expected && f);
+    if (!expected || !f) {
+        json_decref (expected);
+        if (f)
+            fclose (f);
+        return;
+    }
+    static char doc [1 << 20];
+    size_t len = fread (doc, 1, sizeof doc - 1, f);
+    doc [len] = '\0';
+    fclose (f);
+    size_t i, listed = 0;
+    json_t *x;
+    json_array_foreach (json_object_get (expected, "not_sent"), i, x) {
+        char row [64];
+        snprintf (row, sizeof row, "| %s | %lld |", json_string_value (json_object_get (x, "seed")),
+                  (long long) json_integer_value (json_object_get (x, "line")));
+        bool found = strstr (doc, row) != NULL;
+        listed += found;
+        if (!found)
+            fprintf (stderr, "docs/catalogue.md does not list the figure not loaded at seed %s\n", row);
+    }
+    CHECK_INT (listed, json_array_size (json_object_get (expected, "not_sent")));
+    CHECK (listed >= 30);
+    json_decref (expected);
+}
+
 int
 main (void)
 {
@@ -107,7 +145,7 @@ main (void)
     //  scrutiny pack, the CCG plan, the inequalities strategy, the primary
     //  care strategy; and the synthetic monthly practice twins.
     CHECK_INT (per_seed [0], 44);
-    CHECK_INT (per_seed [1], 54);
+    CHECK_INT (per_seed [1], 56);      //  with the telecare figures (line 3671)
     CHECK_INT (per_seed [2], 34);
     CHECK_INT (per_seed [3], 43);
     CHECK_INT (per_seed [4], 15);
@@ -155,5 +193,6 @@ main (void)
     json_decref (codes);
     json_decref (elements);
     json_decref (s_cat);
+    s_not_loaded_listed ();
     return check_done ("test_catalogue");
 }
