@@ -478,7 +478,11 @@ def seed002_ohid():
 def seed004_dihc():
     return [ob("dqofh-holistic-reviews", "dudley", "FY2021-22", value=45594,
                note="seed 004 line 317: 'in 2021/22 45,594 patients had a review and were set personalised goals' "
-                    "(lines 317-319; also seed 001 line 2860)")]
+                    "(lines 317-319; also seed 001 line 2860)"),
+            ob("integration-agreement-practices", "dudley", "FY2022-23", num=40, den=43,
+               note="seed 004 line 309: 'signed by DIHC and 40/43 practices' (also lines 228, 244, 367); period "
+                    "read from the document: 'Achievements to Date' of the strategy approved on 1 November 2022 "
+                    "(seed 001 line 2456), so the position in 2022/23")]
 
 
 # -------------------------------------------------------------- the files
@@ -771,8 +775,6 @@ NOT_SENT = [
     {"seed": "004", "line": 220, "indicator": "practice-list-size", "why": "+642 since 2015: a change"},
     {"seed": "004", "line": 222, "indicator": "appointments-face-to-face",
      "why": "'two thirds' currently: no period; fraction element (the synthetic series uses the level)"},
-    {"seed": "004", "line": 309, "indicator": "integration-agreement-practices",
-     "why": "40 of 43 practices: no period printed (Primary Care Strategy 2022)"},
     {"seed": "004", "line": 313, "indicator": "pharm-prescribing-roi", "why": "£4.73 per £1: no period printed"},
     {"seed": "004", "line": 323, "indicator": "intplus-ae-reduction-6m / intplus-ae-reduction-12m",
      "why": "37% / 50%: no period printed"},

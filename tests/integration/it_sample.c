@@ -882,6 +882,14 @@ main (void)
         CHECK_STR (s_str (json_array_get (v, 0), "org_unit"), "dudley");
         json_decref (v);
     }
+    //  Seed 004's Integration Agreement: 40 of 43 practices, as at the
+    //  strategy's year (approved 1 November 2022), 93.0%.
+    json_t *ia = s_get_json ("/v1/indicators/integration-agreement-practices/values?from=FY2022-23&to=FY2022-23",
+                             s_reader);
+    CHECK_NEAR (s_num (json_array_get (ia, 0), "numerator"), 40, 0);
+    CHECK_NEAR (s_num (json_array_get (ia, 0), "denominator"), 43, 0);
+    CHECK_NEAR (s_num (json_array_get (ia, 0), "value"), 4000.0 / 43, 1e-9);
+    json_decref (ia);
     //  One place figure per quarter (issue 14): the synthetic practices'
     //  smoking at delivery adds up, for the quarters pi-2260 publishes, to
     //  the published figure (seed 001 line 4186: Q1 2022/23 11.5%, Q2 8.4%).
