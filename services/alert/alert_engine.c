@@ -213,6 +213,46 @@ s_ancestors (alert_engine_t *self, const char *org, const char **out, size_t *n)
     *n = orgtree_ancestors (self->orgs, org, out, 8);
 }
 
+//  The webhook payload of a series alert, from the rows of
+//  s_evaluate_series's query (latest first): the indicator, the latest
+//  value with its verdicts, the last periods and links to the reports.
+static json_t *
+s_series_payload (alert_engine_t *self, PGresult *r, const char *indicator, const char *org, const char *breakdown)
+{
+    int rows = PQntuples (r);
+    json_t *last = json_array ();
+    for (int i = rows - 1; i >= 0; i--)
+        json_array_append_new (last, json_pack ("{s:s, s:o, s:s}", "period", PQgetvalue (r, i, 0),
+            "value", PQgetisnull (r, i, 1) ? json_null () : json_real (atof (PQgetvalue (r, i, 1))),
+            "status", PQgetvalue (r, i, 2)));
+    const char *period = PQgetvalue (r, 0, 0);
+    json_t *payload = json_pack ("{s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:s, s:s, s:o, s:o, s:s,"
+                                 " s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:{s:s, s:s, s:s}}",
+        "indicator", "code", indicator, "name", PQgetvalue (r, 0, 11), "domain", PQgetvalue (r, 0, 12),
+            "owner", PQgetvalue (r, 0, 13), "unit", PQgetvalue (r, 0, 14), "polarity", PQgetvalue (r, 0, 15),
+        "org_unit", org, "breakdown", breakdown, "period", period,
+        "value", PQgetisnull (r, 0, 1) ? json_null () : json_real (atof (PQgetvalue (r, 0, 1))),
+        "target", PQgetisnull (r, 0, 17) ? json_null () : json_string (PQgetvalue (r, 0, 17)),
+        "status", PQgetvalue (r, 0, 2), "short_trend", PQgetvalue (r, 0, 3),
+        "annual_trend", PQgetvalue (r, 0, 4),
+        "england", PQgetisnull (r, 0, 6) ? json_null () : json_real (atof (PQgetvalue (r, 0, 6))),
+        "benchmark", PQgetvalue (r, 0, 5),
+        "spc_variation", PQgetisnull (r, 0, 7) ? json_null () : json_string (PQgetvalue (r, 0, 7)),
+        "spc_assurance", PQgetisnull (r, 0, 8) ? json_null () : json_string (PQgetvalue (r, 0, 8)),
+        "commentary", PQgetisnull (r, 0, 18) ? json_null () : json_string (PQgetvalue (r, 0, 18)),
+        "last_periods", last,
+        "links", "scorecard", "", "exceptions", "", "indicator", "");
+    char link [512];
+    json_t *links = json_object_get (payload, "links");
+    snprintf (link, sizeof link, "%s/v1/scorecards/%s?format=html", self->cfg.public_url, period);
+    json_object_set_new (links, "scorecard", json_string (link));
+    snprintf (link, sizeof link, "%s/v1/exceptions/%s", self->cfg.public_url, period);
+    json_object_set_new (links, "exceptions", json_string (link));
+    snprintf (link, sizeof link, "%s/v1/indicators/%s/values?org_unit=%s", self->cfg.public_url, indicator, org);
+    json_object_set_new (links, "indicator", json_string (link));
+    return payload;
+}
+
 //  Builds the payload and evaluates the series rules for one series.
 static int
 s_evaluate_series (alert_engine_t *self, const char *indicator, const char *org, const char *breakdown,
@@ -270,36 +310,8 @@ s_evaluate_series (alert_engine_t *self, const char *indicator, const char *org,
         PQclear (a);
         if (action == ALERT_NONE)
             continue;
-        json_t *last = json_array ();
-        for (int i = rows - 1; i >= 0; i--)
-            json_array_append_new (last, json_pack ("{s:s, s:o, s:s}", "period", PQgetvalue (r, i, 0),
-                "value", PQgetisnull (r, i, 1) ? json_null () : json_real (atof (PQgetvalue (r, i, 1))),
-                "status", PQgetvalue (r, i, 2)));
         const char *period = PQgetvalue (r, 0, 0);
-        json_t *payload = json_pack ("{s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:s, s:s, s:o, s:o, s:s,"
-                                     " s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:{s:s, s:s, s:s}}",
-            "indicator", "code", indicator, "name", PQgetvalue (r, 0, 11), "domain", PQgetvalue (r, 0, 12),
-                "owner", PQgetvalue (r, 0, 13), "unit", PQgetvalue (r, 0, 14), "polarity", PQgetvalue (r, 0, 15),
-            "org_unit", org, "breakdown", breakdown, "period", period,
-            "value", PQgetisnull (r, 0, 1) ? json_null () : json_real (atof (PQgetvalue (r, 0, 1))),
-            "target", PQgetisnull (r, 0, 17) ? json_null () : json_string (PQgetvalue (r, 0, 17)),
-            "status", PQgetvalue (r, 0, 2), "short_trend", PQgetvalue (r, 0, 3),
-            "annual_trend", PQgetvalue (r, 0, 4),
-            "england", PQgetisnull (r, 0, 6) ? json_null () : json_real (atof (PQgetvalue (r, 0, 6))),
-            "benchmark", PQgetvalue (r, 0, 5),
-            "spc_variation", PQgetisnull (r, 0, 7) ? json_null () : json_string (PQgetvalue (r, 0, 7)),
-            "spc_assurance", PQgetisnull (r, 0, 8) ? json_null () : json_string (PQgetvalue (r, 0, 8)),
-            "commentary", PQgetisnull (r, 0, 18) ? json_null () : json_string (PQgetvalue (r, 0, 18)),
-            "last_periods", last,
-            "links", "scorecard", "", "exceptions", "", "indicator", "");
-        char link [512];
-        json_t *links = json_object_get (payload, "links");
-        snprintf (link, sizeof link, "%s/v1/scorecards/%s?format=html", self->cfg.public_url, period);
-        json_object_set_new (links, "scorecard", json_string (link));
-        snprintf (link, sizeof link, "%s/v1/exceptions/%s", self->cfg.public_url, period);
-        json_object_set_new (links, "exceptions", json_string (link));
-        snprintf (link, sizeof link, "%s/v1/indicators/%s/values?org_unit=%s", self->cfg.public_url, indicator, org);
-        json_object_set_new (links, "indicator", json_string (link));
+        json_t *payload = s_series_payload (self, r, indicator, org, breakdown);
         alert_facts_t facts = { alert_rule_name ((alert_rule_t) rule), self->severity [rule], indicator,
                                 PQgetvalue (r, 0, 12), PQgetvalue (r, 0, 13), org, ancestors, nanc, NULL };
         int rc = s_transition (self, (alert_rule_t) rule, action, indicator, org, breakdown, period,
