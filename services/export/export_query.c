@@ -118,30 +118,14 @@ s_benchmark_text (const char *benchmark, PGresult *r, int i, int col, char *text
     return text;
 }
 
-json_t *
-export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, size_t errlen)
+//  The scorecard's rows: every indicator of the period's frequency that is
+//  due (owner and domain filters applied), with its values for the
+//  period, the one before and the same one last year, its target and
+//  verdicts.  The periods: q [0..8] as export_scorecard fills them.
+static PGresult *
+s_scorecard_rows (db_t *db, const char *const *q, char *err, size_t errlen)
 {
-    period_t cur, prev, ly;
-    char code [PERIOD_CODE_MAX], pcode [PERIOD_CODE_MAX] = "", lcode [PERIOD_CODE_MAX] = "", start [16], end [16];
-    if (!p->period || period_parse (p->period, &cur, err, errlen)) {
-        *status = 400;
-        if (!p->period)
-            snprintf (err, errlen, "a period is required, e.g. FY2022-23Q2");
-        return NULL;
-    }
-    period_format (&cur, code, sizeof code);
-    if (period_previous (&cur, &prev) == 0)
-        period_format (&prev, pcode, sizeof pcode);
-    if (period_same_last_year (&cur, &ly) == 0)
-        period_format (&ly, lcode, sizeof lcode);
-    period_iso (cur.start, start, sizeof start);
-    period_iso (cur.end, end, sizeof end);
-    const char *org = p->org_unit ? p->org_unit : "dudley";
-    char *org_name = s_org_name (db, org, status, err, errlen);
-    if (!org_name)
-        return NULL;
-    const char *q [9] = { org, code, pcode, lcode, start, period_type_name (cur.type), p->owner, p->domain, end };
-    PGresult *r = db_exec (db,
+    return db_exec (db,
         "select i.code, i.name, i.domain, i.owner, i.unit, i.polarity,"
         " c.value, c.numerator, c.denominator, c.ci_low, c.ci_high, coalesce (c.status, case when t.kind is null"
         "   then 'no_target' else 'missing' end), coalesce (c.short_trend, 'cannot_compare'),"
@@ -168,19 +152,124 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
         "   and exists (select 1 from indicator_values v where v.indicator = i.code"
         "   and v.org_unit = $1 and v.breakdown = 'total' and v.period_end <= $9::date)))"
         " order by i.domain, i.code", 9, q, DB_TUPLES, err, errlen);
-    if (!r) {
-        free (org_name);
-        *status = 500;
-        return NULL;
-    }
-    //  The last eight values of each indicator, for the sparklines.
-    //  Per indicator, a short backward range scan of its series index.
-    const char *sq [3] = { org, end, period_type_name (cur.type) };
+}
+
+//  The last eight values of each indicator up to end, for the
+//  sparklines, as {code: [{period, value}...]}.  Per indicator, a short
+//  backward range scan of its series index.
+static json_t *
+s_sparklines (db_t *db, const char *org, const char *end, const char *period_type, char *err, size_t errlen)
+{
+    const char *sq [3] = { org, end, period_type };
     PGresult *s = db_exec (db, "select i.code, h.period, h.value from indicators i cross join lateral"
                                " (select period, value, period_end from indicator_points h where h.indicator = i.code"
                                "  and h.org_unit = $1 and h.breakdown = 'total' and h.period_end <= $2::date"
                                "  and h.period_type = $3 order by h.period_end desc limit 8) h"
                                " order by i.code, h.period_end", 3, sq, DB_TUPLES, err, errlen);
+    json_t *spark = json_object ();
+    for (int k = 0; s && k < PQntuples (s); k++) {
+        json_t *a = json_object_get (spark, PQgetvalue (s, k, 0));
+        if (!a)
+            json_object_set_new (spark, PQgetvalue (s, k, 0), a = json_array ());
+        json_array_append_new (a, json_pack ("{s:s, s:o}", "period", PQgetvalue (s, k, 1), "value", s_num (s, k, 2)));
+    }
+    if (s)
+        PQclear (s);
+    return spark;
+}
+
+//  Row i of s_scorecard_rows as the document's row.
+static json_t *
+s_scorecard_row (PGresult *r, int i, const char *code, const char *pcode, const char *lcode, json_t *spark)
+{
+    const char *ind = PQgetvalue (r, i, 0);
+    json_t *series = json_object_get (spark, ind);
+    series = series ? json_incref (series) : json_array ();
+    char btext [160];
+    s_benchmark_text (PQgetvalue (r, i, 14), r, i, 15, btext, sizeof btext);
+    if (!*btext && !PQgetisnull (r, i, 26)) {
+        //  A published comparator for another period, as the report prints it.
+        char value [32], label [64];
+        const char *bar = strchr (PQgetvalue (r, i, 26), '|');
+        snprintf (value, sizeof value, "%.*s", bar ? (int) (bar - PQgetvalue (r, i, 26)) : 0, PQgetvalue (r, i, 26));
+        export_period_label (bar ? bar + 1 : "", label, sizeof label);
+        snprintf (btext, sizeof btext, "England %s (%s)", value, label);
+    }
+    return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:o}, s:{s:s, s:o},"
+                      " s:{s:s, s:o, s:o, s:o, s:o, s:o}, s:o, s:s, s:s, s:s, s:s, s:o, s:s,"
+                      " s:{s:o, s:o}, s:o, s:o}",
+        "indicator", ind, "name", PQgetvalue (r, i, 1), "owner", PQgetvalue (r, i, 3),
+        "unit", PQgetvalue (r, i, 4), "polarity", PQgetvalue (r, i, 5),
+        "last_year", "period", lcode, "value", s_num (r, i, 20),
+        "previous", "period", pcode, "value", s_num (r, i, 19),
+        "current", "period", code, "value", s_num (r, i, 6), "numerator", s_num (r, i, 7),
+            "denominator", s_num (r, i, 8), "ci_low", s_num (r, i, 9), "ci_high", s_num (r, i, 10),
+        "target", s_target (r, i, 21), "status", PQgetvalue (r, i, 11), "short_trend", PQgetvalue (r, i, 12),
+        "annual_trend", PQgetvalue (r, i, 13), "benchmark", PQgetvalue (r, i, 14),
+        "england", s_num (r, i, 15), "benchmark_text", btext,
+        "spc", "variation", s_str (r, i, 16), "assurance", s_str (r, i, 17),
+        "note", s_str (r, i, 18), "series", series);
+}
+
+//  The dashboard: counts over the rows that are due.
+typedef struct {
+    int due, reported, counts [5];
+    json_t *st, *at;            //  short and annual trend counts
+} s_dashboard_t;
+
+static void
+s_dashboard_count (s_dashboard_t *d, PGresult *r, int i)
+{
+    //  A figure from a one-off publication (data_due false) is shown,
+    //  not counted.
+    if (PQgetvalue (r, i, 27) [0] != 't')
+        return;
+    const char *status_names [5] = { calc_status_name (CALC_STATUS_ON_TARGET), calc_status_name (CALC_STATUS_TOLERANCE),
+                                     calc_status_name (CALC_STATUS_BELOW_TARGET), calc_status_name (CALC_STATUS_MISSING),
+                                     calc_status_name (CALC_STATUS_NO_TARGET) };
+    d->due++;
+    d->reported += !PQgetisnull (r, i, 6);
+    for (int k = 0; k < 5; k++)
+        if (strcmp (PQgetvalue (r, i, 11), status_names [k]) == 0)
+            d->counts [k]++;
+    json_t *c = json_object_get (d->st, PQgetvalue (r, i, 12));
+    if (c)
+        json_integer_set (c, json_integer_value (c) + 1);
+    c = json_object_get (d->at, PQgetvalue (r, i, 13));
+    if (c)
+        json_integer_set (c, json_integer_value (c) + 1);
+}
+
+json_t *
+export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, size_t errlen)
+{
+    period_t cur, prev, ly;
+    char code [PERIOD_CODE_MAX], pcode [PERIOD_CODE_MAX] = "", lcode [PERIOD_CODE_MAX] = "", start [16], end [16];
+    if (!p->period || period_parse (p->period, &cur, err, errlen)) {
+        *status = 400;
+        if (!p->period)
+            snprintf (err, errlen, "a period is required, e.g. FY2022-23Q2");
+        return NULL;
+    }
+    period_format (&cur, code, sizeof code);
+    if (period_previous (&cur, &prev) == 0)
+        period_format (&prev, pcode, sizeof pcode);
+    if (period_same_last_year (&cur, &ly) == 0)
+        period_format (&ly, lcode, sizeof lcode);
+    period_iso (cur.start, start, sizeof start);
+    period_iso (cur.end, end, sizeof end);
+    const char *org = p->org_unit ? p->org_unit : "dudley";
+    char *org_name = s_org_name (db, org, status, err, errlen);
+    if (!org_name)
+        return NULL;
+    const char *q [9] = { org, code, pcode, lcode, start, period_type_name (cur.type), p->owner, p->domain, end };
+    PGresult *r = s_scorecard_rows (db, q, err, errlen);
+    if (!r) {
+        free (org_name);
+        *status = 500;
+        return NULL;
+    }
+    json_t *spark = s_sparklines (db, org, end, period_type_name (cur.type), err, errlen);
     json_t *doc = json_object ();
     char label [64], title [256];
     export_period_label (code, label, sizeof label);
@@ -190,81 +279,71 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
     json_object_set_new (doc, "period", json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", code, "label", label,
                          "start", start, "end", end, "previous", pcode, "last_year", lcode));
     free (org_name);
-    int due = 0, reported = 0, counts [5] = { 0 };
-    const char *status_names [5] = { calc_status_name (CALC_STATUS_ON_TARGET), calc_status_name (CALC_STATUS_TOLERANCE),
-                                     calc_status_name (CALC_STATUS_BELOW_TARGET), calc_status_name (CALC_STATUS_MISSING),
-                                     calc_status_name (CALC_STATUS_NO_TARGET) };
-    json_t *st = json_pack ("{s:i, s:i, s:i, s:i}", "improved", 0, "consistent", 0, "worsening", 0, "cannot_compare", 0);
-    json_t *at = json_deep_copy (st);
+    s_dashboard_t d = { 0 };
+    d.st = json_pack ("{s:i, s:i, s:i, s:i}", "improved", 0, "consistent", 0, "worsening", 0, "cannot_compare", 0);
+    d.at = json_deep_copy (d.st);
     json_t *groups = json_array (), *group = NULL;
-    //  Sparkline points by indicator (the rows come by domain, then code).
-    json_t *spark = json_object ();
-    for (int k = 0; s && k < PQntuples (s); k++) {
-        json_t *a = json_object_get (spark, PQgetvalue (s, k, 0));
-        if (!a)
-            json_object_set_new (spark, PQgetvalue (s, k, 0), a = json_array ());
-        json_array_append_new (a, json_pack ("{s:s, s:o}", "period", PQgetvalue (s, k, 1), "value", s_num (s, k, 2)));
-    }
+    //  Rows come by domain, then code: a group per domain.
     for (int i = 0; i < PQntuples (r); i++) {
-        const char *domain = PQgetvalue (r, i, 2), *ind = PQgetvalue (r, i, 0);
+        const char *domain = PQgetvalue (r, i, 2);
         if (!group || strcmp (json_string_value (json_object_get (group, "domain")), domain)) {
             group = json_pack ("{s:s, s:[]}", "domain", domain, "rows");
             json_array_append_new (groups, group);
         }
-        json_t *series = json_object_get (spark, ind);
-        series = series ? json_incref (series) : json_array ();
-        const char *row_status = PQgetvalue (r, i, 11);
-        char btext [160];
-        s_benchmark_text (PQgetvalue (r, i, 14), r, i, 15, btext, sizeof btext);
-        if (!*btext && !PQgetisnull (r, i, 26)) {
-            //  A published comparator for another period, as the report prints it.
-            char value [32], label [64];
-            const char *bar = strchr (PQgetvalue (r, i, 26), '|');
-            snprintf (value, sizeof value, "%.*s", bar ? (int) (bar - PQgetvalue (r, i, 26)) : 0, PQgetvalue (r, i, 26));
-            export_period_label (bar ? bar + 1 : "", label, sizeof label);
-            snprintf (btext, sizeof btext, "England %s (%s)", value, label);
-        }
-        json_t *row = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:o}, s:{s:s, s:o},"
-                                 " s:{s:s, s:o, s:o, s:o, s:o, s:o}, s:o, s:s, s:s, s:s, s:s, s:o, s:s,"
-                                 " s:{s:o, s:o}, s:o, s:o}",
-            "indicator", ind, "name", PQgetvalue (r, i, 1), "owner", PQgetvalue (r, i, 3),
-            "unit", PQgetvalue (r, i, 4), "polarity", PQgetvalue (r, i, 5),
-            "last_year", "period", lcode, "value", s_num (r, i, 20),
-            "previous", "period", pcode, "value", s_num (r, i, 19),
-            "current", "period", code, "value", s_num (r, i, 6), "numerator", s_num (r, i, 7),
-                "denominator", s_num (r, i, 8), "ci_low", s_num (r, i, 9), "ci_high", s_num (r, i, 10),
-            "target", s_target (r, i, 21), "status", row_status, "short_trend", PQgetvalue (r, i, 12),
-            "annual_trend", PQgetvalue (r, i, 13), "benchmark", PQgetvalue (r, i, 14),
-            "england", s_num (r, i, 15), "benchmark_text", btext,
-            "spc", "variation", s_str (r, i, 16), "assurance", s_str (r, i, 17),
-            "note", s_str (r, i, 18), "series", series);
-        json_array_append_new (json_object_get (group, "rows"), row);
-        //  The dashboard counts what is due: a figure from a one-off
-        //  publication (data_due false) is shown, not counted.
-        if (PQgetvalue (r, i, 27) [0] != 't')
-            continue;
-        due++;
-        reported += !PQgetisnull (r, i, 6);
-        for (int k = 0; k < 5; k++)
-            if (strcmp (row_status, status_names [k]) == 0)
-                counts [k]++;
-        json_t *c = json_object_get (st, PQgetvalue (r, i, 12));
-        if (c)
-            json_integer_set (c, json_integer_value (c) + 1);
-        c = json_object_get (at, PQgetvalue (r, i, 13));
-        if (c)
-            json_integer_set (c, json_integer_value (c) + 1);
+        json_array_append_new (json_object_get (group, "rows"), s_scorecard_row (r, i, code, pcode, lcode, spark));
+        s_dashboard_count (&d, r, i);
     }
     PQclear (r);
-    if (s)
-        PQclear (s);
     json_decref (spark);
     json_object_set_new (doc, "dashboard", json_pack ("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:o, s:o}",
-        "due", due, "reported", reported, "missing", due - reported, "on_target", counts [0],
-        "tolerance", counts [1], "below_target", counts [2], "no_target", counts [4],
-        "short_trend", st, "annual_trend", at));
+        "due", d.due, "reported", d.reported, "missing", d.due - d.reported, "on_target", d.counts [0],
+        "tolerance", d.counts [1], "below_target", d.counts [2], "no_target", d.counts [4],
+        "short_trend", d.st, "annual_trend", d.at));
     json_object_set_new (doc, "groups", groups);
     return doc;
+}
+
+//  The last of the progress table's three financial years: the one asked
+//  for, else the latest with data (2024/25 when there is none).  Returns
+//  0, or -1 with *status.
+static int
+s_progress_last_year (db_t *db, const export_params_t *p, const char *org, period_t *last, int *status,
+                      char *err, size_t errlen)
+{
+    if (p->period) {
+        if (period_parse (p->period, last, err, errlen) || last->type != PERIOD_FYEAR) {
+            *status = 400;
+            snprintf (err, errlen, "the progress table takes a financial year, e.g. FY2024-25");
+            return -1;
+        }
+        return 0;
+    }
+    const char *q [1] = { org };
+    PGresult *r = db_exec (db, "select period from indicator_values where org_unit = $1 and period_type = 'year'"
+                               " order by period_end desc limit 1", 1, q, DB_TUPLES, err, errlen);
+    if (!r) {
+        *status = 500;
+        return -1;
+    }
+    if (PQntuples (r) == 0 || period_parse (PQgetvalue (r, 0, 0), last, NULL, 0))
+        period_parse ("FY2024-25", last, NULL, 0);
+    PQclear (r);
+    return 0;
+}
+
+//  A progress cell's footnote (a snapshot's date, why a figure is not
+//  available, or provisional) into note; "" when it needs none.
+static void
+s_progress_note (PGresult *r, int i, char *note, size_t len)
+{
+    const char *ostatus = PQgetvalue (r, i, 13);
+    note [0] = '\0';
+    if (strcmp (ostatus, "snapshot") == 0)
+        snprintf (note, len, "snapshot %s", PQgetvalue (r, i, 14));
+    else if (strcmp (ostatus, "not_available") == 0)
+        snprintf (note, len, "not available: %s", PQgetvalue (r, i, 15));
+    else if (strcmp (ostatus, "provisional") == 0)
+        snprintf (note, len, "provisional");
 }
 
 json_t *
@@ -276,26 +355,9 @@ export_progress (db_t *db, const export_params_t *p, int *status, char *err, siz
         return NULL;
     //  The latest financial year: the one asked for, else the latest with data.
     period_t last;
-    if (p->period) {
-        if (period_parse (p->period, &last, err, errlen) || last.type != PERIOD_FYEAR) {
-            *status = 400;
-            snprintf (err, errlen, "the progress table takes a financial year, e.g. FY2024-25");
-            free (org_name);
-            return NULL;
-        }
-    }
-    else {
-        const char *q [1] = { org };
-        PGresult *r = db_exec (db, "select period from indicator_values where org_unit = $1 and period_type = 'year'"
-                                   " order by period_end desc limit 1", 1, q, DB_TUPLES, err, errlen);
-        if (!r) {
-            *status = 500;
-            free (org_name);
-            return NULL;
-        }
-        if (PQntuples (r) == 0 || period_parse (PQgetvalue (r, 0, 0), &last, NULL, 0))
-            period_parse ("FY2024-25", &last, NULL, 0);
-        PQclear (r);
+    if (s_progress_last_year (db, p, org, &last, status, err, errlen)) {
+        free (org_name);
+        return NULL;
     }
     char years [3][PERIOD_CODE_MAX], bounds [3][2][16];
     period_t y = last;
@@ -353,14 +415,8 @@ export_progress (db_t *db, const export_params_t *p, int *status, char *err, siz
                              "unit", PQgetvalue (r, i, 3), "target", s_target (r, i, 4), "values");
             json_array_append_new (rows, row);
         }
-        char note [600] = "";
-        const char *ostatus = PQgetvalue (r, i, 13);
-        if (strcmp (ostatus, "snapshot") == 0)
-            snprintf (note, sizeof note, "snapshot %s", PQgetvalue (r, i, 14));
-        else if (strcmp (ostatus, "not_available") == 0)
-            snprintf (note, sizeof note, "not available: %s", PQgetvalue (r, i, 15));
-        else if (strcmp (ostatus, "provisional") == 0)
-            snprintf (note, sizeof note, "provisional");
+        char note [600];
+        s_progress_note (r, i, note, sizeof note);
         if (*note) {
             char full [700];
             snprintf (full, sizeof full, "%s %s: %s", PQgetvalue (r, i, 1), PQgetvalue (r, i, 10), note);
@@ -436,11 +492,11 @@ export_exceptions (db_t *db, const export_params_t *p, int *status, char *err, s
     return doc;
 }
 
-json_t *
-export_indicator (db_t *db, const export_params_t *p, int *status, char *err, size_t errlen)
+//  The catalogue entry of p->indicator as the document's "indicator", or
+//  NULL with *status 404 or 500.
+static json_t *
+s_indicator_definition (db_t *db, const export_params_t *p, int *status, char *err, size_t errlen)
 {
-    const char *org = p->org_unit ? p->org_unit : "dudley";
-    const char *breakdown = p->breakdown ? p->breakdown : "total";
     const char *iq [1] = { p->indicator };
     PGresult *r = db_exec (db,
         "select code, name, domain, owner, unit, polarity, calculation, source::text, notes,"
@@ -457,11 +513,6 @@ export_indicator (db_t *db, const export_params_t *p, int *status, char *err, si
         snprintf (err, errlen, "indicator '%s' is not in the catalogue", p->indicator ? p->indicator : "");
         return NULL;
     }
-    char *org_name = s_org_name (db, org, status, err, errlen);
-    if (!org_name) {
-        PQclear (r);
-        return NULL;
-    }
     json_t *targets = PQgetisnull (r, 0, 9) ? json_array () : json_loads (PQgetvalue (r, 0, 9), 0, NULL);
     json_t *source = PQgetisnull (r, 0, 7) ? json_null () : json_loads (PQgetvalue (r, 0, 7), 0, NULL);
     json_t *ind = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
@@ -470,25 +521,22 @@ export_indicator (db_t *db, const export_params_t *p, int *status, char *err, si
         "calculation", PQgetvalue (r, 0, 6), "source", source ? source : json_null (), "notes", s_str (r, 0, 8),
         "targets", targets ? targets : json_array ());
     PQclear (r);
-    char title [400];
-    snprintf (title, sizeof title, "%s – %s", json_string_value (json_object_get (ind, "name")), org_name);
-    json_t *doc = json_object ();
-    s_header (doc, "indicator", title, db, p);
-    json_object_set_new (doc, "indicator", ind);
-    json_object_set_new (doc, "org_unit", json_pack ("{s:s, s:s}", "code", org, "name", org_name));
-    json_object_set_new (doc, "breakdown", json_string (breakdown));
-    free (org_name);
+    return ind;
+}
 
+//  The series and its SPC summary into doc; the latest period into
+//  latest.  Returns 0 or -1.
+static int
+s_indicator_series (db_t *db, const export_params_t *p, const char *org, const char *breakdown, json_t *doc,
+                    char *latest, size_t latest_len, char *err, size_t errlen)
+{
     const char *sq [3] = { p->indicator, org, breakdown };
-    r = db_exec (db, "select period, value, ci_low, ci_high, numerator, denominator, status, spc_mean, spc_lcl,"
-                     " spc_ucl, spc_rule, spc_variation, spc_assurance, spc_trial from indicator_values"
-                     " where indicator = $1 and org_unit = $2 and breakdown = $3 order by period_end, period_start desc",
-                 3, sq, DB_TUPLES, err, errlen);
-    if (!r) {
-        json_decref (doc);
-        *status = 500;
-        return NULL;
-    }
+    PGresult *r = db_exec (db, "select period, value, ci_low, ci_high, numerator, denominator, status, spc_mean, spc_lcl,"
+                               " spc_ucl, spc_rule, spc_variation, spc_assurance, spc_trial from indicator_values"
+                               " where indicator = $1 and org_unit = $2 and breakdown = $3"
+                               " order by period_end, period_start desc", 3, sq, DB_TUPLES, err, errlen);
+    if (!r)
+        return -1;
     json_t *series = json_array ();
     int n = PQntuples (r);
     for (int i = 0; i < n; i++)
@@ -503,18 +551,22 @@ export_indicator (db_t *db, const export_params_t *p, int *status, char *err, si
         "lcl", s_num (r, n - 1, 8), "ucl", s_num (r, n - 1, 9), "variation", s_str (r, n - 1, 11),
         "assurance", s_str (r, n - 1, 12), "trial", !PQgetisnull (r, n - 1, 13) && PQgetvalue (r, n - 1, 13) [0] == 't')
         : json_null ());
-    char latest [PERIOD_CODE_MAX] = "";
-    if (n)
-        snprintf (latest, sizeof latest, "%s", PQgetvalue (r, n - 1, 0));
+    snprintf (latest, latest_len, "%s", n ? PQgetvalue (r, n - 1, 0) : "");
     PQclear (r);
+    return 0;
+}
 
-    //  Breakdowns at the latest period: the child org units, and the
-    //  deprivation quintiles with the gap between the extremes.
+//  Breakdowns at the latest period: the child org units, and the
+//  deprivation quintiles with the gap between the extremes.
+static json_t *
+s_indicator_breakdowns (db_t *db, const export_params_t *p, const char *org, const char *latest,
+                        char *err, size_t errlen)
+{
     const char *bq [3] = { p->indicator, org, latest };
-    r = db_exec (db, "select v.org_unit, u.name, v.value, v.ci_low, v.ci_high from indicator_values v"
-                     " join org_units u on u.code = v.org_unit where v.indicator = $1 and u.parent = $2"
-                     " and v.period = $3 and v.breakdown = 'total' order by v.value desc nulls last", 3, bq,
-                 DB_TUPLES, err, errlen);
+    PGresult *r = db_exec (db, "select v.org_unit, u.name, v.value, v.ci_low, v.ci_high from indicator_values v"
+                               " join org_units u on u.code = v.org_unit where v.indicator = $1 and u.parent = $2"
+                               " and v.period = $3 and v.breakdown = 'total' order by v.value desc nulls last", 3, bq,
+                           DB_TUPLES, err, errlen);
     json_t *children = json_array ();
     for (int i = 0; r && i < PQntuples (r); i++)
         json_array_append_new (children, json_pack ("{s:s, s:s, s:o, s:o, s:o}", "org_unit", PQgetvalue (r, i, 0),
@@ -539,7 +591,36 @@ export_indicator (db_t *db, const export_params_t *p, int *status, char *err, si
     json_t *gapj = nranked && calc_assess_deprivation_gap (ranked, nranked, &gap, &ratio) == 0
                  ? json_pack ("{s:f, s:o}", "value", gap, "ratio", isnan (ratio) ? json_null () : json_real (ratio))
                  : json_null ();
-    json_object_set_new (doc, "breakdowns", json_pack ("{s:s, s:o, s:o, s:o}", "period", latest,
-                         "children", children, "deprivation", dep, "gap", gapj));
+    return json_pack ("{s:s, s:o, s:o, s:o}", "period", latest, "children", children, "deprivation", dep, "gap", gapj);
+}
+
+json_t *
+export_indicator (db_t *db, const export_params_t *p, int *status, char *err, size_t errlen)
+{
+    const char *org = p->org_unit ? p->org_unit : "dudley";
+    const char *breakdown = p->breakdown ? p->breakdown : "total";
+    json_t *ind = s_indicator_definition (db, p, status, err, errlen);
+    if (!ind)
+        return NULL;
+    char *org_name = s_org_name (db, org, status, err, errlen);
+    if (!org_name) {
+        json_decref (ind);
+        return NULL;
+    }
+    char title [400];
+    snprintf (title, sizeof title, "%s – %s", json_string_value (json_object_get (ind, "name")), org_name);
+    json_t *doc = json_object ();
+    s_header (doc, "indicator", title, db, p);
+    json_object_set_new (doc, "indicator", ind);
+    json_object_set_new (doc, "org_unit", json_pack ("{s:s, s:s}", "code", org, "name", org_name));
+    json_object_set_new (doc, "breakdown", json_string (breakdown));
+    free (org_name);
+    char latest [PERIOD_CODE_MAX];
+    if (s_indicator_series (db, p, org, breakdown, doc, latest, sizeof latest, err, errlen)) {
+        json_decref (doc);
+        *status = 500;
+        return NULL;
+    }
+    json_object_set_new (doc, "breakdowns", s_indicator_breakdowns (db, p, org, latest, err, errlen));
     return doc;
 }
