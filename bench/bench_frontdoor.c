@@ -16,6 +16,7 @@
     BENCH_LOG_DIR, BENCH_REPS (3), BENCH_FD_SLOW (500), BENCH_FD_PROBES
     (500), BENCH_OUT.  */
 #include "bench_util.h"
+#include "harness.h"
 #include "apikey.h"
 #include "log.h"
 
@@ -36,22 +37,7 @@ static int s_port;
 static int
 s_connect (const char *src)
 {
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET };
-    if (src) {
-        inet_pton (AF_INET, src, &a.sin_addr);
-        if (bind (fd, (struct sockaddr *) &a, sizeof a)) {
-            close (fd);
-            return -1;
-        }
-    }
-    a.sin_port = htons ((uint16_t) s_port);
-    inet_pton (AF_INET, "127.0.0.1", &a.sin_addr);
-    if (connect (fd, (struct sockaddr *) &a, sizeof a)) {
-        close (fd);
-        return -1;
-    }
-    return fd;
+    return harness_connect (src, s_port);
 }
 
 //  One GET /healthz on a new connection; its time in ms, or -1.

@@ -24,55 +24,15 @@
 
 static db_t *it_db;
 
-static inline long long
-it_now_ms (void)
-{
-    struct timespec t;
-    clock_gettime (CLOCK_MONOTONIC, &t);
-    return (long long) t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-//  The first value of the first row ("(none)" when no row); the text is
-//  good until the next call.
-static inline const char *
-it_query (const char *sql)
-{
-    static char out [8192];
-    char err [256];
-    PGresult *r = db_exec (it_db, sql, 0, NULL, DB_TUPLES, err, sizeof err);
-    if (!r) {
-        fprintf (stderr, "%s: %s\n", sql, err);
-        return strcpy (out, "(error)");
-    }
-    snprintf (out, sizeof out, "%s", PQntuples (r) ? PQgetvalue (r, 0, 0) : "(none)");
-    PQclear (r);
-    return out;
-}
-
-//  Polls sql until it returns want or timeout_ms passes.
-static inline bool
-it_wait_for (const char *sql, const char *want, int timeout_ms)
-{
-    long long deadline = it_now_ms () + timeout_ms;
-    while (strcmp (it_query (sql), want) != 0) {
-        if (it_now_ms () > deadline) {
-            fprintf (stderr, "timeout: %s = %s, want %s\n", sql, it_query (sql), want);
-            return false;
-        }
-        usleep (20000);
-    }
-    return true;
-}
-
 //  Waits until calc has processed every batch and alert has evaluated
 //  every change calc made (its offset is in the same transaction as the
 //  alerts and notifications it writes).
 static inline bool
 it_settle (int timeout_ms)
 {
-    return it_wait_for ("select count(*) from batches b where not exists"
+    return harness_wait_for (it_db, "select count(*) from batches b where not exists"
                         " (select 1 from calc_processed p where p.batch_id = b.id)", "0", timeout_ms)
-        && it_wait_for ("select (select coalesce (max (position), 0) from consumer_offsets where consumer = 'alert')"
+        && harness_wait_for (it_db, "select (select coalesce (max (position), 0) from consumer_offsets where consumer = 'alert')"
                         " >= (select coalesce (max (change_seq), 0) from indicator_values)", "t", timeout_ms);
 }
 
@@ -162,9 +122,9 @@ it_receiver_start (it_receiver_t *self, harness_t *h, int port, const char *secr
         _exit (127);
     }
     self->pid = pid;
-    long long deadline = it_now_ms () + 10000;
+    long long deadline = harness_now_ms () + 10000;
     while (!it_port_open (port)) {
-        if (it_now_ms () > deadline || waitpid (pid, NULL, WNOHANG) == pid) {
+        if (harness_now_ms () > deadline || waitpid (pid, NULL, WNOHANG) == pid) {
             fprintf (stderr, "receiver on port %d did not start\n", port);
             kill (pid, SIGKILL);
             waitpid (pid, NULL, 0);
@@ -183,10 +143,10 @@ it_receiver_stop (it_receiver_t *self)
     if (self->pid <= 0)
         return -1;
     kill (self->pid, SIGTERM);
-    long long deadline = it_now_ms () + 5000;
+    long long deadline = harness_now_ms () + 5000;
     int st;
     while (waitpid (self->pid, &st, WNOHANG) != self->pid) {
-        if (it_now_ms () > deadline) {
+        if (harness_now_ms () > deadline) {
             kill (self->pid, SIGKILL);
             waitpid (self->pid, NULL, 0);
             self->pid = 0;
@@ -264,9 +224,9 @@ it_requests_count (const char *path)
 static inline bool
 it_wait_requests (const char *path, size_t n, int timeout_ms)
 {
-    long long deadline = it_now_ms () + timeout_ms;
+    long long deadline = harness_now_ms () + timeout_ms;
     while (it_requests_count (path) < n) {
-        if (it_now_ms () > deadline) {
+        if (harness_now_ms () > deadline) {
             fprintf (stderr, "timeout: %s has %zu requests, want %zu\n", path, it_requests_count (path), n);
             return false;
         }

@@ -43,31 +43,6 @@ typedef struct {
 //  must give back verbatim.
 #define GW_SUB_B "O'Brien \"Bob\" \\ '); drop table subscriptions; --"
 
-static inline long long
-gw_now_ms (void)
-{
-    struct timespec t;
-    clock_gettime (CLOCK_MONOTONIC, &t);
-    return (long long) t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-//  The first value of the first row ("(none)" when no row, "(error)" on
-//  an error); good until the next call.
-static inline const char *
-gw_query (const char *sql)
-{
-    static char out [8192];
-    char err [256];
-    PGresult *r = db_exec (gw_db, sql, 0, NULL, DB_TUPLES, err, sizeof err);
-    if (!r) {
-        fprintf (stderr, "%s: %s\n", sql, err);
-        return strcpy (out, "(error)");
-    }
-    snprintf (out, sizeof out, "%s", PQntuples (r) ? PQgetvalue (r, 0, 0) : "(none)");
-    PQclear (r);
-    return out;
-}
-
 // ---------------------------------------------------------------------
 //  HTTP
 
@@ -157,9 +132,9 @@ gw_send (const char *method, const char *path, const char *key, const char *ctyp
     }
     else if (strcmp (method, "GET"))
         curl_easy_setopt (c, CURLOPT_CUSTOMREQUEST, method);
-    long long t0 = gw_now_ms ();
+    long long t0 = harness_now_ms ();
     CURLcode rc = curl_easy_perform (c);
-    r.ms = gw_now_ms () - t0;
+    r.ms = harness_now_ms () - t0;
     if (rc == CURLE_OK)
         curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, &r.status);
     else
@@ -274,7 +249,7 @@ gw_setup (harness_t *h, const char *name, gw_keys_t *keys)
         }
     //  The HTTP side listens once /healthz answers.
     bool up = false;
-    for (long long deadline = gw_now_ms () + 10000; !up && gw_now_ms () < deadline; ) {
+    for (long long deadline = harness_now_ms () + 10000; !up && harness_now_ms () < deadline; ) {
         gw_resp_t r = gw_get ("/healthz", NULL);
         up = r.status == 200;
         gw_free (&r);
@@ -314,7 +289,7 @@ gw_setup (harness_t *h, const char *name, gw_keys_t *keys)
 static inline bool
 gw_wait_values (const char *key, size_t want, int timeout_ms)
 {
-    for (long long deadline = gw_now_ms () + timeout_ms; gw_now_ms () < deadline; ) {
+    for (long long deadline = harness_now_ms () + timeout_ms; harness_now_ms () < deadline; ) {
         gw_resp_t r = gw_get ("/v1/indicators/pi-2257/values?org_unit=dudley", key);
         json_t *a = r.status == 200 ? gw_json (&r) : NULL;
         size_t n = json_array_size (a);

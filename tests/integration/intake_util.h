@@ -168,12 +168,5 @@ it_num (db_t *db, const char *sql, const char *p1, const char *p2)
     return atoll (buf);
 }
 
-static inline long long
-it_now_ms (void)
-{
-    struct timespec t;
-    clock_gettime (CLOCK_MONOTONIC, &t);
-    return (long long) t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 #endif

@@ -106,9 +106,9 @@ static void
 s_read_stream (zsock_t *sub, char *out, size_t outlen, int want, int timeout_ms)
 {
     out [0] = '\0';
-    long long deadline = it_now_ms () + timeout_ms;
+    long long deadline = harness_now_ms () + timeout_ms;
     int got = 0;
-    while (got < want && it_now_ms () < deadline) {
+    while (got < want && harness_now_ms () < deadline) {
         char *topic = NULL, *body = NULL;
         if (zstr_recvx (sub, &topic, &body, NULL) < 0)
             continue;           //  receive timeout: look at the deadline
@@ -132,7 +132,7 @@ s_read_stream (zsock_t *sub, char *out, size_t outlen, int want, int timeout_ms)
 int
 main (void)
 {
-    long long t0 = it_now_ms ();
+    long long t0 = harness_now_ms ();
     harness_t h;
     if (harness_init (&h, "alert"))
         return 1;
@@ -171,41 +171,41 @@ main (void)
     s_subscribe (&h, "r2", r2.port);
     s_subscribe (&h, "r3", closed);
     char sub_a [24], sub_b [24], sub_c [24];
-    snprintf (sub_a, sizeof sub_a, "%s", it_query ("select id from subscriptions where subscriber = 'r1'"));
-    snprintf (sub_b, sizeof sub_b, "%s", it_query ("select id from subscriptions where subscriber = 'r2'"));
-    snprintf (sub_c, sizeof sub_c, "%s", it_query ("select id from subscriptions where subscriber = 'r3'"));
-    CHECK_STR (it_query ("select count(*) from subscriptions where active and filter = '{\"rules\": [\"off_target\"]}'"),
+    snprintf (sub_a, sizeof sub_a, "%s", harness_query (it_db, "select id from subscriptions where subscriber = 'r1'"));
+    snprintf (sub_b, sizeof sub_b, "%s", harness_query (it_db, "select id from subscriptions where subscriber = 'r2'"));
+    snprintf (sub_c, sizeof sub_c, "%s", harness_query (it_db, "select id from subscriptions where subscriber = 'r3'"));
+    CHECK_STR (harness_query (it_db, "select count(*) from subscriptions where active and filter = '{\"rules\": [\"off_target\"]}'"),
                "3");
     //  A bad filter is refused before it reaches the database.
     CHECK_INT (it_cli (&h, "subscribe --subscriber bad --webhook http://127.0.0.1:1/ --secret x"
                            " --filter '{\"rules\": [\"offtarget\"]}'"), 2);
-    CHECK_STR (it_query ("select count(*) from subscriptions"), "3");
+    CHECK_STR (harness_query (it_db, "select count(*) from subscriptions"), "3");
 
     //  On target: no alert.
     it_push (&h, "dmbc-corp", s_on_target, "committed");
     CHECK (it_settle (15000));
-    CHECK_STR (it_query ("select status from indicator_values where indicator = 'pi-2257' and period = 'FY2022-23Q1'"),
+    CHECK_STR (harness_query (it_db, "select status from indicator_values where indicator = 'pi-2257' and period = 'FY2022-23Q1'"),
                "on_target");
-    CHECK_STR (it_query ("select count(*) from alerts where rule = 'off_target'"), "0");
+    CHECK_STR (harness_query (it_db, "select count(*) from alerts where rule = 'off_target'"), "0");
 
     //  The target broken: exactly one signed webhook per subscription.
-    long long t_fire = it_now_ms ();
+    long long t_fire = harness_now_ms ();
     it_push (&h, "dmbc-corp", s_breaks, "committed");
     CHECK (it_wait_requests (log1, 1, 10000));
-    long long fire_ms = it_now_ms () - t_fire;
-    CHECK (it_wait_for ("select state || ':' || attempts from notifications where subscription_id = (select id from"
+    long long fire_ms = harness_now_ms () - t_fire;
+    CHECK (harness_wait_for (it_db, "select state || ':' || attempts from notifications where subscription_id = (select id from"
                         " subscriptions where subscriber = 'r2')", "delivered:3", 10000));
-    CHECK (it_wait_for ("select state || ':' || attempts || ':' || (last_error is not null) from notifications"
+    CHECK (harness_wait_for (it_db, "select state || ':' || attempts || ':' || (last_error is not null) from notifications"
                         " where subscription_id = (select id from subscriptions where subscriber = 'r3')",
                         "dead:4:true", 10000));
     //  data_missing fires too (old periods) but the filters leave it out.
-    CHECK (it_wait_for ("select count(*) from alerts where rule = 'data_missing' and indicator = 'pi-2257'"
+    CHECK (harness_wait_for (it_db, "select count(*) from alerts where rule = 'data_missing' and indicator = 'pi-2257'"
                         " and state = 'firing'", "1", 10000));
     CHECK (it_settle (10000));
-    CHECK_STR (it_query ("select state || ' ' || period from alerts where rule = 'off_target' and indicator = 'pi-2257'"
+    CHECK_STR (harness_query (it_db, "select state || ' ' || period from alerts where rule = 'off_target' and indicator = 'pi-2257'"
                          " and org_unit = 'dudley'"), "firing FY2022-23Q2");
-    CHECK_STR (it_query ("select count(*) from notifications"), "3");
-    CHECK_STR (it_query ("select count(*) from notifications n join alert_transitions t on t.id = n.transition_id"
+    CHECK_STR (harness_query (it_db, "select count(*) from notifications"), "3");
+    CHECK_STR (harness_query (it_db, "select count(*) from notifications n join alert_transitions t on t.id = n.transition_id"
                          " join alerts a on a.id = t.alert_id where a.rule <> 'off_target'"), "0");
     it_requests_t q1 = it_requests_read (log1);
     CHECK_INT (q1.n, 1);
@@ -214,7 +214,7 @@ main (void)
         char sql [256];
         snprintf (sql, sizeof sql, "select state || ':' || attempts from notifications where delivery_id = '%s'"
                   " and subscription_id = %s", q1.req [0].id, sub_a);
-        CHECK_STR (it_query (sql), "delivered:1");
+        CHECK_STR (harness_query (it_db, sql), "delivered:1");
     }
     //  500, 500, 200: three tries of one delivery, same id, same body.
     it_requests_t q2 = it_requests_read (log2);
@@ -228,7 +228,7 @@ main (void)
             CHECK_STR (q2.req [i].id, q2.req [0].id);
             CHECK_STR (q2.req [i].body, q2.req [0].body);
         }
-        CHECK_STR (it_query ("select delivery_id from notifications where subscription_id ="
+        CHECK_STR (harness_query (it_db, "select delivery_id from notifications where subscription_id ="
                              " (select id from subscriptions where subscriber = 'r2')"), q2.req [0].id);
         if (q1.n >= 1)
             CHECK (strcmp (q2.req [0].id, q1.req [0].id) != 0);
@@ -241,10 +241,10 @@ main (void)
     it_push (&h, "dmbc-corp", s_breaks, "replayed");
     it_push (&h, "dmbc-corp", s_breaks_new_key, "committed");
     CHECK (it_settle (10000));
-    CHECK_STR (it_query ("select count(*) from batches"), "3");
-    CHECK_STR (it_query ("select count(*) from alert_transitions t join alerts a on a.id = t.alert_id"
+    CHECK_STR (harness_query (it_db, "select count(*) from batches"), "3");
+    CHECK_STR (harness_query (it_db, "select count(*) from alert_transitions t join alerts a on a.id = t.alert_id"
                          " where a.rule = 'off_target'"), "1");
-    CHECK_STR (it_query ("select count(*) from notifications"), "3");
+    CHECK_STR (harness_query (it_db, "select count(*) from notifications"), "3");
     CHECK_INT (it_requests_count (log1), 1);
     CHECK_INT (it_requests_count (log2), 3);
 
@@ -253,11 +253,11 @@ main (void)
     CHECK (it_wait_requests (log1, 2, 10000));
     CHECK (it_wait_requests (log2, 4, 10000));
     CHECK (it_settle (10000));
-    CHECK (it_wait_for ("select string_agg (state || ':' || attempts, ',' order by id) from notifications"
+    CHECK (harness_wait_for (it_db, "select string_agg (state || ':' || attempts, ',' order by id) from notifications"
                         " where subscription_id = (select id from subscriptions where subscriber = 'r3')",
                         "dead:4,dead:4", 10000));
-    CHECK_STR (it_query ("select count(*) from notifications"), "6");
-    CHECK_STR (it_query ("select state from alerts where rule = 'off_target' and indicator = 'pi-2257'"), "resolved");
+    CHECK_STR (harness_query (it_db, "select count(*) from notifications"), "6");
+    CHECK_STR (harness_query (it_db, "select state from alerts where rule = 'off_target' and indicator = 'pi-2257'"), "resolved");
     q1 = it_requests_read (log1);
     CHECK_INT (q1.n, 2);
     if (q1.n == 2) {
@@ -280,21 +280,21 @@ main (void)
         CHECK_CONTAINS (q2.req [3].body, "\"transition\":\"resolved\"");
     }
     it_requests_free (&q2);
-    CHECK_STR (it_query ("select string_agg (state || ':' || attempts, ',' order by id) from notifications"
+    CHECK_STR (harness_query (it_db, "select string_agg (state || ':' || attempts, ',' order by id) from notifications"
                          " where subscription_id in (select id from subscriptions where subscriber in ('r1', 'r2'))"),
                "delivered:1,delivered:3,delivered:1,delivered:1");
 
     //  Silenced: the alert fires again, is recorded and streamed, but
     //  notifies no one.
     CHECK_INT (it_cli (&h, "silence 'off_target/pi-2257/*' '1 hour' reason me"), 0);
-    CHECK_STR (it_query ("select count(*) from silences where until > now () + interval '50 minutes'"), "1");
+    CHECK_STR (harness_query (it_db, "select count(*) from silences where until > now () + interval '50 minutes'"), "1");
     it_push (&h, "dmbc-corp", s_breaks_silenced, "committed");
     CHECK (it_settle (10000));
-    CHECK_STR (it_query ("select state from alerts where rule = 'off_target' and indicator = 'pi-2257'"), "firing");
-    CHECK_STR (it_query ("select string_agg (t.kind || ':' || (t.silenced_by is not null), ',' order by t.id)"
+    CHECK_STR (harness_query (it_db, "select state from alerts where rule = 'off_target' and indicator = 'pi-2257'"), "firing");
+    CHECK_STR (harness_query (it_db, "select string_agg (t.kind || ':' || (t.silenced_by is not null), ',' order by t.id)"
                          " from alert_transitions t join alerts a on a.id = t.alert_id where a.rule = 'off_target'"),
                "fired:false,resolved:false,fired:true");
-    CHECK_STR (it_query ("select count(*) from notifications"), "6");
+    CHECK_STR (harness_query (it_db, "select count(*) from notifications"), "6");
     CHECK_INT (it_requests_count (log1), 2);
     CHECK_INT (it_requests_count (log2), 4);
 
@@ -327,6 +327,6 @@ main (void)
     db_destroy (&it_db);
     harness_cleanup (&h);
     fprintf (stderr, "it_alert: first webhook %lld ms after the push, whole test %lld ms\n", fire_ms,
-             it_now_ms () - t0);
+             harness_now_ms () - t0);
     return check_done ("it_alert");
 }

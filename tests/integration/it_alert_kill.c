@@ -22,7 +22,7 @@ static const char *s_back_on_target =
 int
 main (void)
 {
-    long long t0 = it_now_ms ();
+    long long t0 = harness_now_ms ();
     harness_t h;
     if (harness_init (&h, "alert_kill"))
         return 1;
@@ -51,20 +51,20 @@ main (void)
     //  Alerts fire while the receiver is down; each is tried and fails.
     it_push (&h, "dmbc-corp", s_breaks, "committed");
     CHECK (it_settle (15000));
-    CHECK (it_wait_for ("select count(*) from alerts where state = 'firing' and indicator = 'pi-2257'"
+    CHECK (harness_wait_for (it_db, "select count(*) from alerts where state = 'firing' and indicator = 'pi-2257'"
                         " and rule in ('off_target', 'data_missing')", "2", 10000));
-    CHECK (it_wait_for ("select count(*) >= 2 and bool_and (state = 'pending' and attempts >= 1"
+    CHECK (harness_wait_for (it_db, "select count(*) >= 2 and bool_and (state = 'pending' and attempts >= 1"
                         " and last_error is not null) from notifications", "t", 10000));
     CHECK_INT (harness_stop (&h, "alert", SIGKILL, 5000), 128 + SIGKILL);
     char pending [16];
-    snprintf (pending, sizeof pending, "%s", it_query ("select count(*) from notifications where state = 'pending'"));
+    snprintf (pending, sizeof pending, "%s", harness_query (it_db, "select count(*) from notifications where state = 'pending'"));
     CHECK (atoi (pending) >= 2);
 
     //  A change lands while alert is dead.
     it_push (&h, "dmbc-corp", s_back_on_target, "committed");
-    CHECK (it_wait_for ("select count(*) from batches b where not exists"
+    CHECK (harness_wait_for (it_db, "select count(*) from batches b where not exists"
                         " (select 1 from calc_processed p where p.batch_id = b.id)", "0", 10000));
-    CHECK_STR (it_query ("select state from alerts where rule = 'off_target' and indicator = 'pi-2257'"), "firing");
+    CHECK_STR (harness_query (it_db, "select state from alerts where rule = 'off_target' and indicator = 'pi-2257'"), "firing");
 
     //  Receiver up, alert back: everything arrives.
     it_receiver_t r = { 0 };
@@ -72,9 +72,9 @@ main (void)
     CHECK (harness_start (&h, "alert") > 0);
     CHECK (harness_ping (h.alert_control, 30000, NULL, NULL, 0) == 0);
     CHECK (it_settle (15000));
-    CHECK_STR (it_query ("select state from alerts where rule = 'off_target' and indicator = 'pi-2257'"), "resolved");
-    CHECK (it_wait_for ("select count(*) from notifications where state <> 'delivered'", "0", 15000));
-    int rows = atoi (it_query ("select count(*) from notifications"));
+    CHECK_STR (harness_query (it_db, "select state from alerts where rule = 'off_target' and indicator = 'pi-2257'"), "resolved");
+    CHECK (harness_wait_for (it_db, "select count(*) from notifications where state <> 'delivered'", "0", 15000));
+    int rows = atoi (harness_query (it_db, "select count(*) from notifications"));
     CHECK (rows > atoi (pending));      //  the resolved one too
 
     //  Per delivery id: the receiver saw it (signed, answered 200), and
@@ -93,12 +93,12 @@ main (void)
         distinct++;
         char sql [256];
         snprintf (sql, sizeof sql, "select state from notifications where delivery_id::text = '%.64s'", q.req [i].id);
-        CHECK_STR (it_query (sql), "delivered");
+        CHECK_STR (harness_query (it_db, sql), "delivered");
         CHECK_CONTAINS (q.req [i].body, q.req [i].id);
     }
     CHECK_INT (distinct, rows);
     it_requests_free (&q);
-    CHECK_STR (it_query ("select count(*) from notifications n join alert_transitions t on t.id = n.transition_id"
+    CHECK_STR (harness_query (it_db, "select count(*) from notifications n join alert_transitions t on t.id = n.transition_id"
                          " join alerts a on a.id = t.alert_id where a.rule = 'off_target'"), "2");
 
     CHECK_INT (it_receiver_stop (&r), 0);
@@ -107,6 +107,6 @@ main (void)
     CHECK_INT (harness_stop (&h, "intake", SIGTERM, 10000), 0);
     db_destroy (&it_db);
     harness_cleanup (&h);
-    fprintf (stderr, "it_alert_kill: %d notifications, whole test %lld ms\n", rows, it_now_ms () - t0);
+    fprintf (stderr, "it_alert_kill: %d notifications, whole test %lld ms\n", rows, harness_now_ms () - t0);
     return check_done ("it_alert_kill");
 }

@@ -94,7 +94,7 @@ s_forbidden (gw_keys_t *k, long long batch_id)
 {
     char batch [64];
     snprintf (batch, sizeof batch, "/v1/batches/%lld", batch_id);
-    const char *before = gw_query ("select count(*) from batches");
+    const char *before = harness_query (gw_db, "select count(*) from batches");
     char nbatches [32];
     snprintf (nbatches, sizeof nbatches, "%s", before);
     //  Only partners send batches.
@@ -107,7 +107,7 @@ s_forbidden (gw_keys_t *k, long long batch_id)
         gw_free (&r);
     }
     free (seed);
-    CHECK_STR (gw_query ("select count(*) from batches"), nbatches);
+    CHECK_STR (harness_query (gw_db, "select count(*) from batches"), nbatches);
     //  Partners read no reports, metrics, alerts or subscriptions.
     const char *partner_no [] = { "/v1/scorecards/FY2022-23Q2", "/metrics", "/v1/indicators",
                                   "/v1/indicators/pi-2257/values", "/v1/progress", "/v1/exceptions/FY2022-23Q2",
@@ -133,8 +133,8 @@ s_forbidden (gw_keys_t *k, long long batch_id)
                       "until", "2099-01-01T00:00:00Z", "reason", "r"));
     GW_CHECK_PROBLEM (r, 403);
     gw_free (&r);
-    CHECK_STR (gw_query ("select count(*) from silences"), "0");
-    CHECK_STR (gw_query ("select count(*) from subscriptions"), "0");
+    CHECK_STR (harness_query (gw_db, "select count(*) from silences"), "0");
+    CHECK_STR (harness_query (gw_db, "select count(*) from subscriptions"), "0");
 }
 
 //  Two subscribers: neither sees nor deletes the other's subscription.
@@ -185,7 +185,7 @@ s_subscribers (gw_keys_t *k)
     GW_EXPECT (404, "DELETE", path, k->sub_b);
     char sql [128];
     snprintf (sql, sizeof sql, "select active from subscriptions where id = %lld", alice);
-    CHECK_STR (gw_query (sql), "t");
+    CHECK_STR (harness_query (gw_db, sql), "t");
 
     //  An admin names the subscriber; SQL in the name is just text.
     r = gw_post_json ("/v1/subscriptions", k->admin, json_pack ("{s:s, s:s, s:s, s:s}", "subscriber", S_ADMIN_SUB,
@@ -212,7 +212,7 @@ s_subscribers (gw_keys_t *k)
     json_decref (j);
     gw_free (&r);
     //  The secrets are stored (the alert service signs with them).
-    CHECK_STR (gw_query ("select count(*) from subscriptions where secret = '" S_SECRET "'"), "2");
+    CHECK_STR (harness_query (gw_db, "select count(*) from subscriptions where secret = '" S_SECRET "'"), "2");
 }
 
 //  Strings with SQL, quotes and backslashes in every text field we store
@@ -248,7 +248,7 @@ s_injection (gw_keys_t *k)
     CHECK_STR (s_str (j, "created_by"), GW_SUB_B);
     json_decref (j);
     gw_free (&r);
-    CHECK_STR (gw_query ("select reason from silences order by id desc limit 1"), S_REASON);
+    CHECK_STR (harness_query (gw_db, "select reason from silences order by id desc limit 1"), S_REASON);
 
     //  SQL in query strings and paths finds nothing and breaks nothing.
     r = gw_get ("/v1/indicators?owner=x%27%20or%20%271%27%3D%271", k->reader);
@@ -270,10 +270,10 @@ s_injection (gw_keys_t *k)
     for (int i = 0; i < 6; i++) {
         char sql [128];
         snprintf (sql, sizeof sql, "select to_regclass ('%s') is not null", tables [i]);
-        CHECK_STR (gw_query (sql), "t");
+        CHECK_STR (harness_query (gw_db, sql), "t");
     }
-    CHECK_STR (gw_query ("select count(*) >= 3 from observations"), "t");
-    CHECK_STR (gw_query ("select count(*) from api_keys"), "7");
+    CHECK_STR (harness_query (gw_db, "select count(*) >= 3 from observations"), "t");
+    CHECK_STR (harness_query (gw_db, "select count(*) from api_keys"), "7");
 }
 
 //  API keys are stored as SHA-256 only.
@@ -288,16 +288,16 @@ s_key_storage (gw_keys_t *k)
         snprintf (sql, sizeof sql, "select count(*) from api_keys a where a.key_hash = convert_to ('%s', 'UTF8')"
                   " or strpos (a::text, '%s') > 0 or strpos (encode (a.key_hash, 'escape'), '%s') > 0",
                   keys [i], keys [i], keys [i] + 3);
-        CHECK_STR (gw_query (sql), "0");
+        CHECK_STR (harness_query (gw_db, sql), "0");
         //  What is there is the key's SHA-256 (32 bytes).
         unsigned char h [crypto_hash_sha256_BYTES];
         crypto_hash_sha256 (h, (const unsigned char *) keys [i], strlen (keys [i]));
         sodium_bin2hex (hash, sizeof hash, h, sizeof h);
         snprintf (sql, sizeof sql, "select count(*) from api_keys where key_hash = decode ('%s', 'hex')"
                   " and length (key_hash) = 32", hash);
-        CHECK_STR (gw_query (sql), "1");
+        CHECK_STR (harness_query (gw_db, sql), "1");
     }
-    CHECK_STR (gw_query ("select bool_and (length (key_hash) = 32) from api_keys"), "t");
+    CHECK_STR (harness_query (gw_db, "select bool_and (length (key_hash) = 32) from api_keys"), "t");
 }
 
 //  Bad input: 400 with a detail; 404s; 409; 413; 415; 422.
@@ -387,11 +387,11 @@ s_bad_requests (gw_keys_t *k, long long gp_batch)
                "batch_key_reused");
     json_decref (j);
     gw_free (&r);
-    CHECK_STR (gw_query ("select count(*) from observations where data_element = 'pi-2260' and value = 9.9"), "0");
+    CHECK_STR (harness_query (gw_db, "select count(*) from observations where data_element = 'pi-2260' and value = 9.9"), "0");
 
     //  413: over 65536 bytes, announced or chunked; nothing reaches intake.
     char nb [32];
-    snprintf (nb, sizeof nb, "%s", gw_query ("select count(*) from batches"));
+    snprintf (nb, sizeof nb, "%s", harness_query (gw_db, "select count(*) from batches"));
     size_t big = 70000;
     char *body = malloc (big + 1);
     int n = snprintf (body, big + 1, "{\"batch_key\": \"big\", \"observations\": [], \"pad\": \"");
@@ -409,7 +409,7 @@ s_bad_requests (gw_keys_t *k, long long gp_batch)
     GW_CHECK_PROBLEM (r, 413);
     gw_free (&r);
     free (body);
-    CHECK_STR (gw_query ("select count(*) from batches"), nb);
+    CHECK_STR (harness_query (gw_db, "select count(*) from batches"), nb);
     //  Just under the limit is read (and refused by intake for its content).
     body = malloc (65536 + 1);
     n = snprintf (body, 65537, "{\"batch_key\": \"near\", \"observations\": [], \"pad\": \"");
@@ -430,7 +430,7 @@ s_bad_requests (gw_keys_t *k, long long gp_batch)
     }
 
     //  422: an atomic batch with a bad row writes nothing.
-    snprintf (nb, sizeof nb, "%s", gw_query ("select count(*) from observations"));
+    snprintf (nb, sizeof nb, "%s", harness_query (gw_db, "select count(*) from observations"));
     const char *atomic [] = { "X-Batch-Key: gw-atomic", "X-Batch-Atomic: true", NULL };
     const char *csv = "data_element,org_unit,period,value\npi-2260,dudley,FY2021-22Q2,6.8\n"
                       "pi-2260,atlantis,FY2021-22Q2,7.1\n";
@@ -451,7 +451,7 @@ s_bad_requests (gw_keys_t *k, long long gp_batch)
                  "{\"data_element\": \"pi-2260\", \"org_unit\": \"dudley\", \"period\": \"2021-13\", \"value\": 6}]}");
     GW_CHECK_PROBLEM (r, 422);
     gw_free (&r);
-    CHECK_STR (gw_query ("select count(*) from observations"), nb);
+    CHECK_STR (harness_query (gw_db, "select count(*) from observations"), nb);
 }
 
 //  Half-open clients do not hold up others; a finished one is answered.

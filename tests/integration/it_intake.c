@@ -358,12 +358,12 @@ s_test_concurrent (void)
 {
     pusher_t p [2] = { { "dmbc-corp", 0 }, { "gp-practices", 0 } };
     pthread_t t [2];
-    long long t0 = it_now_ms ();
+    long long t0 = harness_now_ms ();
     for (int i = 0; i < 2; i++)
         CHECK_INT (pthread_create (&t [i], NULL, s_pusher, &p [i]), 0);
     for (int i = 0; i < 2; i++)
         pthread_join (t [i], NULL);
-    fprintf (stderr, "it_intake: 2 x %d concurrent batches in %lld ms\n", PUSH_BATCHES, it_now_ms () - t0);
+    fprintf (stderr, "it_intake: 2 x %d concurrent batches in %lld ms\n", PUSH_BATCHES, harness_now_ms () - t0);
     CHECK_INT (p [0].committed, PUSH_BATCHES);
     CHECK_INT (p [1].committed, PUSH_BATCHES);
     CHECK_INT (s_count ("select count(*) from batches where batch_key like 'conc-dmbc-corp-%'"
@@ -573,7 +573,7 @@ s_test_oversized (void)
 int
 main (void)
 {
-    long long t0 = it_now_ms ();
+    long long t0 = harness_now_ms ();
     if (harness_init (&h, "intake"))
         return 1;
     CHECK (harness_start (&h, "intake") > 0);
@@ -607,6 +607,6 @@ main (void)
     harness_cleanup (&h);
     zsock_destroy (&sock);
     db_destroy (&db);
-    fprintf (stderr, "it_intake: %lld ms\n", it_now_ms () - t0);
+    fprintf (stderr, "it_intake: %lld ms\n", harness_now_ms () - t0);
     return check_done ("it_intake");
 }

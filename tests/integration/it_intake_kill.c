@@ -34,7 +34,7 @@ s_check_all_or_nothing (db_t *db, long long *batches, long long *rows)
 int
 main (void)
 {
-    long long t0 = it_now_ms ();
+    long long t0 = harness_now_ms ();
     harness_t h;
     if (harness_init (&h, "intake_kill"))
         return 1;
@@ -74,16 +74,16 @@ main (void)
     //  batches row, within the transaction).
     zsock_t *sock = it_dealer (h.intake, 60000);
     CHECK_INT (msg_send (sock, NULL, &b.b.base), 0);
-    long long sent = it_now_ms (), seen = -1;
+    long long sent = harness_now_ms (), seen = -1;
     char phase [128] = "";
-    while (it_now_ms () - sent < 30000) {
+    while (harness_now_ms () - sent < 30000) {
         CHECK (it_text (db, "select coalesce (state, '') || ': ' || left (query, 40) from pg_stat_activity"
                             " where application_name = 'carewatch-intake' and xact_start is not null"
                             " and query not like 'select content_hash%' and query not like 'begin%'"
                             " and query not like 'create temp table%' and query not like 'insert into batches%'",
                         NULL, NULL, phase, sizeof phase) == 0);
         if (*phase) {
-            seen = it_now_ms () - sent;
+            seen = harness_now_ms () - sent;
             break;
         }
         if (zsock_events (sock) & ZMQ_POLLIN)
@@ -92,14 +92,14 @@ main (void)
     }
     CHECK_INT (harness_stop (&h, "intake", SIGKILL, 10000), 128 + SIGKILL);
     fprintf (stderr, "it_intake_kill: killed %lld ms after sending, %s in transaction (%s)\n",
-             it_now_ms () - sent, seen >= 0 ? "while" : "NOT seen", phase);
+             harness_now_ms () - sent, seen >= 0 ? "while" : "NOT seen", phase);
     CHECK (seen >= 0);
     zsock_destroy (&sock);
 
     //  PostgreSQL ends the orphaned transaction once its backend notices.
-    long long wait0 = it_now_ms ();
+    long long wait0 = harness_now_ms ();
     while (s_count (db, "select count(*) from pg_stat_activity where application_name = 'carewatch-intake'") > 0
-    &&     it_now_ms () - wait0 < 30000)
+    &&     harness_now_ms () - wait0 < 30000)
         usleep (10000);
     CHECK_INT (s_count (db, "select count(*) from pg_stat_activity where application_name = 'carewatch-intake'"), 0);
     long long batches, rows;
@@ -111,9 +111,9 @@ main (void)
     CHECK_INT (harness_ping (h.intake, 30000, NULL, NULL, 0), 0);
     sock = it_dealer (h.intake, 60000);
     msg_t reply;
-    long long t1 = it_now_ms ();
+    long long t1 = harness_now_ms ();
     Carewatch__V1__BatchReceipt *r = it_call (sock, &b.b.base, &reply);
-    fprintf (stderr, "it_intake_kill: retry answered in %lld ms\n", it_now_ms () - t1);
+    fprintf (stderr, "it_intake_kill: retry answered in %lld ms\n", harness_now_ms () - t1);
     CHECK (r);
     if (r) {
         CHECK (strcmp (r->status, "committed") == 0 || strcmp (r->status, "replayed") == 0);
@@ -135,6 +135,6 @@ main (void)
     CHECK_INT (harness_stop (&h, "intake", SIGTERM, 10000), 0);
     harness_cleanup (&h);
     db_destroy (&db);
-    fprintf (stderr, "it_intake_kill: %lld ms\n", it_now_ms () - t0);
+    fprintf (stderr, "it_intake_kill: %lld ms\n", harness_now_ms () - t0);
     return check_done ("it_intake_kill");
 }

@@ -21,22 +21,7 @@ static harness_t s_h;
 static int
 s_connect (const char *src)
 {
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET };
-    if (src) {
-        inet_pton (AF_INET, src, &a.sin_addr);
-        if (bind (fd, (struct sockaddr *) &a, sizeof a)) {
-            close (fd);
-            return -1;
-        }
-    }
-    a.sin_port = htons ((uint16_t) gw_port);
-    inet_pton (AF_INET, "127.0.0.1", &a.sin_addr);
-    if (connect (fd, (struct sockaddr *) &a, sizeof a)) {
-        close (fd);
-        return -1;
-    }
-    return fd;
+    return harness_connect (src, gw_port);
 }
 
 //  Reads what the server sends within timeout_ms (until it closes, or
@@ -46,11 +31,11 @@ static long
 s_read_response (int fd, char *out, size_t cap, int timeout_ms)
 {
     size_t len = 0;
-    long long deadline = gw_now_ms () + timeout_ms;
+    long long deadline = harness_now_ms () + timeout_ms;
     out [0] = '\0';
-    while (len + 1 < cap && gw_now_ms () < deadline) {
+    while (len + 1 < cap && harness_now_ms () < deadline) {
         struct pollfd p = { fd, POLLIN, 0 };
-        if (poll (&p, 1, (int) (deadline - gw_now_ms ())) <= 0)
+        if (poll (&p, 1, (int) (deadline - harness_now_ms ())) <= 0)
             break;
         ssize_t n = recv (fd, out + len, cap - len - 1, 0);
         if (n <= 0)
@@ -176,7 +161,7 @@ s_bodies (gw_keys_t *k)
 {
     //  Over the limit: 413 at once, key or not (the length is checked
     //  with the headers).  No key: 401 at once, and no 100 Continue.
-    long long t0 = gw_now_ms ();
+    long long t0 = harness_now_ms ();
     CHECK_INT (s_announce (NULL, 1ULL << 30, false, 3000, NULL), 413);
     CHECK_INT (s_announce (NULL, 1ULL << 30, true, 3000, NULL), 413);
     CHECK_INT (s_announce (NULL, 60000, false, 3000, NULL), 401);
@@ -186,7 +171,7 @@ s_bodies (gw_keys_t *k)
     CHECK_INT (s_announce (k->reader, 1000, true, 3000, NULL), 403);
     //  A partner over the limit: 413 before the body.
     CHECK_INT (s_announce (k->dmbc, 1ULL << 30, true, 3000, NULL), 413);
-    CHECK (gw_now_ms () - t0 < 5000);
+    CHECK (harness_now_ms () - t0 < 5000);
     //  A partner within the limit and 100-continue: 100 comes, then the body.
     char out [4096];
     int fd;

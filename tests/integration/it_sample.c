@@ -41,29 +41,7 @@ static db_t *s_db;
 static int s_port;
 static char s_carewatch [512];
 
-static long long
-s_now_ms (void)
-{
-    struct timespec t;
-    clock_gettime (CLOCK_MONOTONIC, &t);
-    return (long long) t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
-//  The first value of the first row, or "(error)"; good until the next call.
-static const char *
-s_query (const char *sql)
-{
-    static char out [256];
-    char err [256];
-    PGresult *r = db_exec (s_db, sql, 0, NULL, DB_TUPLES, err, sizeof err);
-    if (!r) {
-        fprintf (stderr, "%s: %s\n", sql, err);
-        return strcpy (out, "(error)");
-    }
-    snprintf (out, sizeof out, "%s", PQntuples (r) ? PQgetvalue (r, 0, 0) : "(none)");
-    PQclear (r);
-    return out;
-}
 
 // ---------------------------------------------------------------------
 //  HTTP
@@ -192,7 +170,7 @@ s_start (harness_t *h)
         return -1;
     }
     //  The HTTP side listens once /healthz answers.
-    for (long long deadline = s_now_ms () + 10000; s_now_ms () < deadline; usleep (50000)) {
+    for (long long deadline = harness_now_ms () + 10000; harness_now_ms () < deadline; usleep (50000)) {
         harness_resp_t r = harness_http (s_port, "/healthz", s_reader, NULL, NULL, 0);
         free (r.body);
         if (r.status == 200)
@@ -321,7 +299,7 @@ static bool
 s_caught_up (harness_t *h, int timeout_ms)
 {
     harness_export (h);
-    for (long long deadline = s_now_ms () + timeout_ms; s_now_ms () < deadline; usleep (100000))
+    for (long long deadline = harness_now_ms () + timeout_ms; harness_now_ms () < deadline; usleep (100000))
         if (harness_sh ("%s status --quiet", s_carewatch) == 0)
             return true;
     fprintf (stderr, "calc and alert did not catch up in %d ms\n", timeout_ms);
@@ -788,7 +766,7 @@ s_dq_warnings (json_t *expected)
         snprintf (sql, sizeof sql, "select value from observations where current and data_element = '%s'"
                   " and org_unit = '%s' and period = '%s' and breakdown = '%s'", s_str (w, "data_element"),
                   s_str (w, "org_unit"), s_str (w, "period"), s_str (w, "breakdown"));
-        CHECK_NEAR (atof (s_query (sql)), s_num (w, "value"), 1e-9);
+        CHECK_NEAR (atof (harness_query (s_db, sql)), s_num (w, "value"), 1e-9);
         figures += 2;
     }
     CHECK_INT (s_nwarnings, want_n);
@@ -823,14 +801,14 @@ s_counts (char out [6][32])
                             "select count(*) from alert_transitions", "select count(*) from notifications",
                             "select count(*) from batches" };
     for (int i = 0; i < 6; i++)
-        snprintf (out [i], 32, "%s", s_query (sql [i]));
+        snprintf (out [i], 32, "%s", harness_query (s_db, sql [i]));
 }
 
 int
 main (void)
 {
     harness_t h;
-    long long t0 = s_now_ms ();
+    long long t0 = harness_now_ms ();
     curl_global_init (CURL_GLOBAL_ALL);
     char path [1024];
     snprintf (path, sizeof path, "%s/sample/expected.json", getenv ("CAREWATCH_SOURCE_DIR") ?: ".");
@@ -852,20 +830,20 @@ main (void)
     free (r.body);
 
     s_read_feeds ();
-    long long t1 = s_now_ms ();
+    long long t1 = harness_now_ms ();
     long rows = s_load (expected, "committed");
-    long long t2 = s_now_ms ();
+    long long t2 = harness_now_ms ();
     CHECK (s_caught_up (&h, 60000));
-    long long t3 = s_now_ms ();
+    long long t3 = harness_now_ms ();
     fprintf (stderr, "loaded %d files, %ld rows through the gateway in %lld ms; calc and alert caught up %lld ms later\n",
              s_nfiles, rows, t2 - t1, t3 - t2);
-    CHECK_INT (atol (s_query ("select count(*) from observations")), rows);
-    CHECK (atol (s_query ("select count(*) from alert_transitions")) > 0);
+    CHECK_INT (atol (harness_query (s_db, "select count(*) from observations")), rows);
+    CHECK (atol (harness_query (s_db, "select count(*) from alert_transitions")) > 0);
     //  No verdict from collapsed XmR limits (issue 14): the small practices'
     //  series at their ceiling are "not_assessed", none "special cause".
-    long collapsed = atol (s_query ("select count(*) from indicator_values where spc_ucl = spc_lcl"
+    long collapsed = atol (harness_query (s_db, "select count(*) from indicator_values where spc_ucl = spc_lcl"
                                     " and spc_variation like 'special_cause%'"));
-    long unsuitable = atol (s_query ("select count(distinct (indicator, org_unit, breakdown)) from indicator_values"
+    long unsuitable = atol (harness_query (s_db, "select count(distinct (indicator, org_unit, breakdown)) from indicator_values"
                                      " where spc_variation = 'not_assessed'"));
     printf ("series whose XmR limits collapse: %ld, marked not_assessed; special causes on collapsed limits: %ld\n",
             unsuitable, collapsed);
@@ -900,14 +878,14 @@ main (void)
         snprintf (sql, sizeof sql, "select round ((100 * sum (numerator) / sum (denominator))::numeric, 1)::text"
                   " from indicator_values where indicator = 'smoking-at-delivery-monthly' and org_unit = 'dudley'"
                   " and breakdown = 'total' and period in (%s)", quarters [q][0]);
-        CHECK_STR (s_query (sql), quarters [q][1]);
+        CHECK_STR (harness_query (s_db, sql), quarters [q][1]);
     }
 
     int kpi = s_scorecard (expected, seed);
     int progress = s_progress (expected) + s_vaccination_statuses (expected);
     int hi = s_inequalities (expected);
     int dq = s_dq_warnings (expected);
-    long long t4 = s_now_ms ();
+    long long t4 = harness_now_ms ();
     fprintf (stderr, "checked %d scorecard, %d progress-table, %d health-inequalities and %d warning figures"
              " in %lld ms\n", kpi, progress, hi, dq, t4 - t3);
 
@@ -926,7 +904,7 @@ main (void)
             fprintf (stderr, "after the replay %s = %s, was %s\n", what [i], after [i], before [i]);
         }
     }
-    long long t5 = s_now_ms ();
+    long long t5 = harness_now_ms ();
     fprintf (stderr, "replayed the sample in %lld ms (%s observations, %s indicator values, %s alert transitions,"
              " %s notifications unchanged)\n", t5 - t4, after [0], after [1], after [3], after [4]);
 
@@ -939,6 +917,6 @@ main (void)
     json_decref (expected);
     json_decref (seed);
     curl_global_cleanup ();
-    fprintf (stderr, "it_sample: %lld ms in all\n", s_now_ms () - t0);
+    fprintf (stderr, "it_sample: %lld ms in all\n", harness_now_ms () - t0);
     return check_done ("it_sample");
 }

@@ -292,3 +292,63 @@ harness_http (int port, const char *path, const char *key, const char *content_t
     curl_easy_cleanup (c);
     return r;
 }
+
+long long
+harness_now_ms (void)
+{
+    struct timespec t;
+    clock_gettime (CLOCK_MONOTONIC, &t);
+    return (long long) t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+const char *
+harness_query (db_t *db, const char *sql)
+{
+    static char out [8192];
+    char err [256];
+    PGresult *r = db_exec (db, sql, 0, NULL, DB_TUPLES, err, sizeof err);
+    if (!r) {
+        fprintf (stderr, "%s: %s\n", sql, err);
+        return strcpy (out, "(error)");
+    }
+    snprintf (out, sizeof out, "%s", PQntuples (r) ? PQgetvalue (r, 0, 0) : "(none)");
+    PQclear (r);
+    return out;
+}
+
+bool
+harness_wait_for (db_t *db, const char *sql, const char *want, int timeout_ms)
+{
+    long long deadline = harness_now_ms () + timeout_ms;
+    while (strcmp (harness_query (db, sql), want) != 0) {
+        if (harness_now_ms () > deadline) {
+            fprintf (stderr, "timeout: %s = %s, want %s\n", sql, harness_query (db, sql), want);
+            return false;
+        }
+        usleep (20000);
+    }
+    return true;
+}
+
+int
+harness_connect (const char *src, int port)
+{
+    int fd = socket (AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    if (fd < 0)
+        return -1;
+    if (src) {
+        inet_pton (AF_INET, src, &a.sin_addr);
+        if (bind (fd, (struct sockaddr *) &a, sizeof a)) {
+            close (fd);
+            return -1;
+        }
+    }
+    a.sin_port = htons ((uint16_t) port);
+    inet_pton (AF_INET, "127.0.0.1", &a.sin_addr);
+    if (connect (fd, (struct sockaddr *) &a, sizeof a)) {
+        close (fd);
+        return -1;
+    }
+    return fd;
+}

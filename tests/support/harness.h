@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include "db.h"
 
 #define HARNESS_MAX_PROCS 16
 
@@ -72,6 +73,22 @@ typedef struct {
 //  key is NULL; a minute at most.  Needs curl_global_init first.
 harness_resp_t harness_http (int port, const char *path, const char *key, const char *content_type,
                              const char *body, size_t len);
+
+//  A TCP connection to 127.0.0.1:port from the loopback address src (NULL:
+//  any), for tests that speak raw HTTP.  Returns the socket, or -1.
+int harness_connect (const char *src, int port);
+
+//  Milliseconds on the monotonic clock.
+long long harness_now_ms (void);
+
+//  The first value of the first row of sql on db: "(none)" when there is
+//  no row, "(error)" (after printing why) on an error.  The text is good
+//  until the next call.
+const char *harness_query (db_t *db, const char *sql);
+
+//  Polls sql on db until it returns want or timeout_ms passes (then
+//  prints what it last saw).  Returns true when it did.
+bool harness_wait_for (db_t *db, const char *sql, const char *want, int timeout_ms);
 
 //  Path of a built binary ("carewatch", "carewatch-intake", ...).
 const char *harness_bin (const char *name, char *buf, size_t len);
