@@ -12,20 +12,6 @@
 
 static db_t *s_db;
 
-static char *
-s_query (const char *sql)
-{
-    char err [256];
-    static char out [256];
-    PGresult *r = db_exec (s_db, sql, 0, NULL, DB_TUPLES, err, sizeof err);
-    if (!r) {
-        fprintf (stderr, "%s: %s\n", sql, err);
-        return strcpy (out, "(error)");
-    }
-    snprintf (out, sizeof out, "%s", PQntuples (r) ? PQgetvalue (r, 0, 0) : "(none)");
-    PQclear (r);
-    return out;
-}
 
 //  Sends a JSON feed as SubmitFeed and returns the receipt's status.
 static void
@@ -52,18 +38,6 @@ s_push (harness_t *h, const char *partner, const char *json, const char *want_st
     zsock_destroy (&sock);
 }
 
-//  Waits until sql returns want (polling with a deadline).
-static bool
-s_wait_for (const char *sql, const char *want, int timeout_ms)
-{
-    for (int waited = 0; waited < timeout_ms; waited += 50) {
-        if (strcmp (s_query (sql), want) == 0)
-            return true;
-        usleep (50000);
-    }
-    fprintf (stderr, "timeout: %s = %s, want %s\n", sql, s_query (sql), want);
-    return false;
-}
 
 static const char *s_kpis =
     "{\"batch_key\": \"q2\", \"observations\": ["
@@ -107,37 +81,37 @@ static void
 s_spc_per_series (harness_t *h)
 {
     s_push (h, "gp-practices", s_series_3, "committed");
-    CHECK (s_wait_for ("select points || ' ' || round (mean::numeric, 2) || ' ' || trial from indicator_spc"
+    CHECK (harness_wait_for (s_db, "select points || ' ' || round (mean::numeric, 2) || ' ' || trial from indicator_spc"
                        " where indicator = 'htn-treated-to-target' and org_unit = 'syn-p05' and breakdown = 'total'",
                        "3 71.00 true", 10000));
     //  Every point of the series shows those limits through the view.
-    CHECK_STR (s_query ("select count(*) || ' ' || count (distinct round (spc_mean::numeric, 6)) from indicator_values"
+    CHECK_STR (harness_query (s_db, "select count(*) || ' ' || count (distinct round (spc_mean::numeric, 6)) from indicator_values"
                         " where indicator = 'htn-treated-to-target' and org_unit = 'syn-p05' and spc_mean is not null"),
                "3 1");
     char before [32];
-    snprintf (before, sizeof before, "%s", s_query ("select max (change_seq) from indicator_points"));
+    snprintf (before, sizeof before, "%s", harness_query (s_db, "select max (change_seq) from indicator_points"));
 
     s_push (h, "gp-practices", s_series_4, "committed");
-    CHECK (s_wait_for ("select points || ' ' || round (mean::numeric, 2) from indicator_spc"
+    CHECK (harness_wait_for (s_db, "select points || ' ' || round (mean::numeric, 2) from indicator_spc"
                        " where indicator = 'htn-treated-to-target' and org_unit = 'syn-p05' and breakdown = 'total'",
                        "4 71.50", 10000));
     char sql [512];
     snprintf (sql, sizeof sql, "select string_agg (period, ',' order by period) from indicator_points"
               " where indicator = 'htn-treated-to-target' and org_unit = 'syn-p05' and change_seq > %s", before);
-    CHECK_STR (s_query (sql), "FY2024-25");
-    CHECK_STR (s_query ("select count (distinct round (spc_mean::numeric, 6)) || ' ' || min (round (spc_mean::numeric, 2))"
+    CHECK_STR (harness_query (s_db, sql), "FY2024-25");
+    CHECK_STR (harness_query (s_db, "select count (distinct round (spc_mean::numeric, 6)) || ' ' || min (round (spc_mean::numeric, 2))"
                         " from indicator_values where indicator = 'htn-treated-to-target' and org_unit = 'syn-p05'"),
                "1 71.50");
 
     //  A hand edit deletes a computed value.  The next batch that touches
     //  the same indicator and breakdown brings it back: calc does not
     //  trust what it remembers writing once someone else has written.
-    CHECK_STR (s_query ("with d as (delete from indicator_points where indicator = 'htn-treated-to-target'"
+    CHECK_STR (harness_query (s_db, "with d as (delete from indicator_points where indicator = 'htn-treated-to-target'"
                         " and org_unit = 'syn-p05' and period = 'FY2021-22' returning 1) select count(*) from d"), "1");
     s_push (h, "gp-practices", s_other_practice, "committed");
-    CHECK (s_wait_for ("select count(*) from indicator_points where indicator = 'htn-treated-to-target'"
+    CHECK (harness_wait_for (s_db, "select count(*) from indicator_points where indicator = 'htn-treated-to-target'"
                        " and org_unit in ('syn-p05', 'syn-p06')", "5", 10000));
-    CHECK_STR (s_query ("select round (value::numeric, 1) from indicator_values where indicator = 'htn-treated-to-target'"
+    CHECK_STR (harness_query (s_db, "select round (value::numeric, 1) from indicator_values where indicator = 'htn-treated-to-target'"
                         " and org_unit = 'syn-p05' and period = 'FY2021-22'"), "70.0");
 }
 
@@ -180,48 +154,48 @@ main (void)
     }
     CHECK_INT (events, 6);
     CHECK_INT (below, 1);
-    CHECK_STR (s_query ("select status || ' ' || short_trend || ' ' || annual_trend || ' ' || value from indicator_values"
+    CHECK_STR (harness_query (s_db, "select status || ' ' || short_trend || ' ' || annual_trend || ' ' || value from indicator_values"
                         " where indicator = 'pi-2257' and period = 'FY2022-23Q2'"),
                "below_target worsening worsening 6000");
-    CHECK_STR (s_query ("select note from indicator_values where indicator = 'pi-2257' and period = 'FY2022-23Q2'"),
+    CHECK_STR (harness_query (s_db, "select note from indicator_values where indicator = 'pi-2257' and period = 'FY2022-23Q2'"),
                "exception report referred to the Service Director");
-    CHECK_STR (s_query ("select status || ' ' || short_trend || ' ' || annual_trend from indicator_values"
+    CHECK_STR (harness_query (s_db, "select status || ' ' || short_trend || ' ' || annual_trend from indicator_values"
                         " where indicator = 'pi-2260' and period = 'FY2022-23Q2'"),
                "on_target improved worsening");
 
     //  Aggregation: practice -> PCN -> place.
     s_push (&h, "gp-practices", s_practices, "committed");
-    CHECK (s_wait_for ("select numerator || '/' || denominator || ' ' || round (value::numeric, 1) || ' ' || status"
+    CHECK (harness_wait_for (s_db, "select numerator || '/' || denominator || ' ' || round (value::numeric, 1) || ' ' || status"
                        " from indicator_values where indicator = 'htn-treated-to-target' and org_unit = 'pcn-brierley-hill'",
                        "1600/2000 80.0 on_target", 10000));
-    CHECK_STR (s_query ("select numerator || '/' || denominator from indicator_values"
+    CHECK_STR (harness_query (s_db, "select numerator || '/' || denominator from indicator_values"
                         " where indicator = 'htn-treated-to-target' and org_unit = 'dudley'"), "1600/2000");
-    CHECK_STR (s_query ("select status from indicator_values where indicator = 'htn-treated-to-target'"
+    CHECK_STR (harness_query (s_db, "select status from indicator_values where indicator = 'htn-treated-to-target'"
                         " and org_unit = 'syn-p01'"), "below_target");
 
     //  calc killed; a batch lands while it is down; on restart it catches up.
     CHECK (harness_stop (&h, "calc", SIGKILL, 5000) == 128 + SIGKILL);
     s_push (&h, "gp-practices", s_practices_revised, "committed");
-    CHECK_STR (s_query ("select count(*) from batches b where not exists"
+    CHECK_STR (harness_query (s_db, "select count(*) from batches b where not exists"
                         " (select 1 from calc_processed p where p.batch_id = b.id)"), "1");
     CHECK (harness_start (&h, "calc") > 0);
-    CHECK (s_wait_for ("select numerator || '/' || denominator || ' ' || status from indicator_values"
+    CHECK (harness_wait_for (s_db, "select numerator || '/' || denominator || ' ' || status from indicator_values"
                        " where indicator = 'htn-treated-to-target' and org_unit = 'pcn-brierley-hill'",
                        "1200/2000 below_target", 15000));
-    CHECK_STR (s_query ("select count(*) from batches b where not exists"
+    CHECK_STR (harness_query (s_db, "select count(*) from batches b where not exists"
                         " (select 1 from calc_processed p where p.batch_id = b.id)"), "0");
 
     s_spc_per_series (&h);
 
     //  A full recompute gives exactly what the incremental path gave.
-    char *before = strdup (s_query ("select md5 (string_agg (v::text, ',' order by indicator, org_unit, period, breakdown))"
+    char *before = strdup (harness_query (s_db, "select md5 (string_agg (v::text, ',' order by indicator, org_unit, period, breakdown))"
                                     " from (select indicator, org_unit, period, breakdown, value, ci_low, ci_high, status,"
                                     " short_trend, annual_trend, benchmark, spc_variation, spc_mean, spc_lcl, spc_ucl,"
                                     " change_seq from indicator_values) v"));
     char bin [512];
     harness_bin ("carewatch", bin, sizeof bin);
     CHECK_INT (harness_sh ("%s recompute | tee /dev/stderr | grep -q '; 0 changed'", bin), 0);
-    CHECK_STR (s_query ("select md5 (string_agg (v::text, ',' order by indicator, org_unit, period, breakdown))"
+    CHECK_STR (harness_query (s_db, "select md5 (string_agg (v::text, ',' order by indicator, org_unit, period, breakdown))"
                         " from (select indicator, org_unit, period, breakdown, value, ci_low, ci_high, status,"
                         " short_trend, annual_trend, benchmark, spc_variation, spc_mean, spc_lcl, spc_ucl,"
                         " change_seq from indicator_values) v"),

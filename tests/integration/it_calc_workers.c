@@ -21,20 +21,6 @@
 
 static db_t *s_db;
 
-static char *
-s_query (const char *sql)
-{
-    char err [256];
-    static char out [256];
-    PGresult *r = db_exec (s_db, sql, 0, NULL, DB_TUPLES, err, sizeof err);
-    if (!r) {
-        fprintf (stderr, "%s: %s\n", sql, err);
-        return strcpy (out, "(error)");
-    }
-    snprintf (out, sizeof out, "%s", PQntuples (r) ? PQgetvalue (r, 0, 0) : "(none)");
-    PQclear (r);
-    return out;
-}
 
 #define BATCHES 30
 #define MONTHS 12
@@ -47,7 +33,7 @@ static int s_norgs;
 static void
 s_load_codes (void)
 {
-    snprintf (s_de, sizeof s_de, "%s", s_query ("select code from data_elements where partner = 'gp-practices'"
+    snprintf (s_de, sizeof s_de, "%s", harness_query (s_db, "select code from data_elements where partner = 'gp-practices'"
                                                 " and kind = 'fraction' and frequency = 'month' order by code limit 1"));
     char err [256];
     PGresult *r = db_exec (s_db, "select code from org_units where level = 'practice' order by code limit 64", 0,
@@ -172,12 +158,12 @@ main (void)
     snprintf (want, sizeof want, "%d", BATCHES);
     bool drained = false;
     for (int waited = 0; waited < 30000 && !drained; waited += 50) {
-        drained = strcmp (s_query ("select count(*) from calc_processed"), want) == 0;
+        drained = strcmp (harness_query (s_db, "select count(*) from calc_processed"), want) == 0;
         if (!drained)
             usleep (50000);
     }
     CHECK (drained);
-    CHECK_STR (s_query ("select count(*) from batches"), want);
+    CHECK_STR (harness_query (s_db, "select count(*) from batches"), want);
     CHECK_INT (harness_stop (&h2, "calc", SIGTERM, 10000), 0);
     CHECK_INT (harness_stop (&h, "calc", SIGTERM, 10000), 0);
     int p1 = s_passes ("calc_workers-calc.log"), p2 = s_passes ("calc_workers2-calc.log");
@@ -190,7 +176,7 @@ main (void)
     snprintf (sql, sizeof sql, "select count(*) from indicator_points p join indicators i on i.code = p.indicator"
               " join org_units u on u.code = p.org_unit where i.data_element = '%s' and u.level = 'practice'", s_de);
     snprintf (values, sizeof values, "%d", 43 * MONTHS * BREAKDOWNS);
-    CHECK_STR (s_query (sql), values);
+    CHECK_STR (harness_query (s_db, sql), values);
     char bin [512];
     harness_bin ("carewatch", bin, sizeof bin);
     CHECK_INT (harness_sh ("%s recompute | tee /dev/stderr | grep -q '; 0 changed'", bin), 0);
