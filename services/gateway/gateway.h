@@ -161,8 +161,13 @@ char *gateway_metrics_text (gateway_t *gw);
 gateway_pool_t *gateway_pool_new (const char *name, int threads, int queue_max,
                                   void (*fn) (void *job, void *arg), void *arg);
 
-//  Queues a job.  Returns 0, or -1 when the queue is full or stopping.
+//  Queues a job.  Returns 0, or -1 when the queue is full, the pool is
+//  stopping, or self is NULL.
 int gateway_pool_push (gateway_pool_t *self, void *job);
+
+//  Takes no more jobs, runs what is queued and joins the threads; the
+//  pool stays allocated (push answers -1) until destroyed.  Idempotent.
+void gateway_pool_stop (gateway_pool_t *self);
 
 //  Runs what is queued, stops the threads and frees the pool; NULL-safe,
 //  nulls the pointer.

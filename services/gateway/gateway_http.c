@@ -547,10 +547,14 @@ gateway_http_destroy (gateway_http_t **self_p)
     gw->stopping = 1;
     if (self->daemon)
         MHD_quiesce_daemon (self->daemon);
+    //  Stopped before the server, freed after it: a body that finishes
+    //  arriving meanwhile still finds its pool, which answers 503.
     for (int i = 0; i < GW_POOLS; i++)
-        gateway_pool_destroy (&gw->pools [i]);
+        gateway_pool_stop (gw->pools [i]);
     if (self->daemon)
         MHD_stop_daemon (self->daemon);
+    for (int i = 0; i < GW_POOLS; i++)
+        gateway_pool_destroy (&gw->pools [i]);
     //  The pool threads freed theirs on exit; this thread's goes now.
     db_t *db = pthread_getspecific (gw->db_key);
     db_destroy (&db);

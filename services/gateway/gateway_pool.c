@@ -70,6 +70,8 @@ gateway_pool_new (const char *name, int threads, int queue_max, void (*fn) (void
 int
 gateway_pool_push (gateway_pool_t *self, void *job)
 {
+    if (!self)
+        return -1;
     pthread_mutex_lock (&self->lock);
     int rc = -1;
     if (!self->stopping && self->count < self->queue_max) {
@@ -83,17 +85,29 @@ gateway_pool_push (gateway_pool_t *self, void *job)
 }
 
 void
+gateway_pool_stop (gateway_pool_t *self)
+{
+    if (!self)
+        return;
+    pthread_mutex_lock (&self->lock);
+    bool joined = self->stopping && self->nthreads == 0;
+    self->stopping = true;
+    pthread_cond_broadcast (&self->ready);
+    pthread_mutex_unlock (&self->lock);
+    if (joined)
+        return;
+    for (int i = 0; i < self->nthreads; i++)
+        pthread_join (self->threads [i], NULL);
+    self->nthreads = 0;
+}
+
+void
 gateway_pool_destroy (gateway_pool_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
     gateway_pool_t *self = *self_p;
-    pthread_mutex_lock (&self->lock);
-    self->stopping = true;
-    pthread_cond_broadcast (&self->ready);
-    pthread_mutex_unlock (&self->lock);
-    for (int i = 0; i < self->nthreads; i++)
-        pthread_join (self->threads [i], NULL);
+    gateway_pool_stop (self);
     pthread_cond_destroy (&self->ready);
     pthread_mutex_destroy (&self->lock);
     free (self->queue);
