@@ -263,7 +263,8 @@ s_receive (void *cls, struct MHD_Connection *conn, const char *url, const char *
         printf ("webhook %u %s: %s %s %s %s %s\n", status, valid ? "signed" : "BAD SIGNATURE",
                 json_string_value (json_object_get (j, "transition")) ?: "?",
                 json_string_value (json_object_get (j, "rule")) ?: "?",
-                json_is_object (ind) ? json_string_value (json_object_get (ind, "code")) ?: "" : "",
+                json_is_object (ind) ? json_string_value (json_object_get (ind, "code")) ?: ""
+                                     : json_string_value (json_object_get (j, "feed")) ?: "",
                 json_string_value (json_object_get (j, "org_unit")) ?: "",
                 json_string_value (json_object_get (j, "period")) ?: "");
         fflush (stdout);

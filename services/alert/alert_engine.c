@@ -435,59 +435,162 @@ s_due_period (period_type_t type, int today, int lag, period_t *out)
     return 0;
 }
 
+//  The series that are due and missing, by feed: for each indicator its
+//  due period, and the org units that should have reported it then (their
+//  series had begun by its end) and have not.  Fills groups, a JSON object
+//  keyed "partner|frequency" with {partner, frequency, period, expected,
+//  missing: [{indicator, org_unit}...], missing_count}.
 static int
-s_check_missing (alert_engine_t *self, int today, char *err, size_t errlen)
+s_missing_by_feed (alert_engine_t *self, int today, json_t *groups, char *err, size_t errlen)
 {
-    //  Org units that should report an indicator: those that have.
     PGresult *r = db_exec (self->db,
-        "select i.code, i.frequency, i.due_lag_days, i.domain, i.owner, o.org_unit"
-        " from indicators i join lateral (select distinct org_unit from observations"
-        "   where data_element = i.data_element and breakdown = 'total') o on true"
+        "select i.code, i.frequency, i.due_lag_days, coalesce (d.partner, ''), o.org_unit, o.first_end::text"
+        " from indicators i join data_elements d on d.code = i.data_element"
+        " join lateral (select org_unit, min (period_end) as first_end from observations"
+        "   where data_element = i.data_element and breakdown = 'total' group by org_unit) o on true"
         " join org_units u on u.code = o.org_unit and u.level not in ('england', 'region')"
         " where coalesce (i.definition -> 'alert' ->> 'data_due', 'true') <> 'false'"
         " and coalesce (i.definition -> 'alert' ->> 'data_missing', 'true') <> 'false'"
         " and i.frequency in ('month', 'quarter', 'year', 'calendar_year', 'calendar_quarter', 'rolling_12')"
-        " order by 1, 6", 0, NULL, DB_TUPLES, err, errlen);
+        " order by 1, 5", 0, NULL, DB_TUPLES, err, errlen);
     if (!r)
         return -1;
-    int transitions = 0;
-    for (int i = 0; i < PQntuples (r) && transitions >= 0; i++) {
-        const char *ind = PQgetvalue (r, i, 0), *org = PQgetvalue (r, i, 5);
+    int rc = 0;
+    for (int i = 0; i < PQntuples (r) && rc == 0; ) {
+        //  One indicator's candidate org units: rows i .. j-1.
+        const char *ind = PQgetvalue (r, i, 0);
+        int j = i;
+        while (j < PQntuples (r) && strcmp (PQgetvalue (r, j, 0), ind) == 0)
+            j++;
         period_t due;
-        char code [PERIOD_CODE_MAX];
-        if (s_due_period (period_type_from_name (PQgetvalue (r, i, 1)), today, atoi (PQgetvalue (r, i, 2)), &due))
+        char code [PERIOD_CODE_MAX], due_end [16];
+        if (s_due_period (period_type_from_name (PQgetvalue (r, i, 1)), today, atoi (PQgetvalue (r, i, 2)), &due)) {
+            i = j;
             continue;
-        period_format (&due, code, sizeof code);
-        const char *p [4] = { ind, org, code, "data_missing" };
-        PGresult *v = db_exec (self->db,
-            "select (select count(*) from indicator_values where indicator = $1 and org_unit = $2"
-            "   and period = $3 and breakdown = 'total'),"
-            " (select state from alerts where rule = $4 and indicator = $1 and org_unit = $2 and breakdown = 'total')",
-            4, p, DB_TUPLES, err, errlen);
-        if (!v) {
-            PQclear (r);
-            return -1;
         }
-        bool missing = atoi (PQgetvalue (v, 0, 0)) == 0;
-        alert_action_t action = alert_transition (PQgetisnull (v, 0, 1) ? NULL : PQgetvalue (v, 0, 1), missing);
+        period_format (&due, code, sizeof code);
+        period_iso (due.end, due_end, sizeof due_end);
+        const char *p [2] = { ind, code };
+        PGresult *v = db_exec (self->db, "select org_unit from indicator_values where indicator = $1 and period = $2"
+                                         " and breakdown = 'total'", 2, p, DB_TUPLES, err, errlen);
+        if (!v) {
+            rc = -1;
+            break;
+        }
+        char key [160];
+        snprintf (key, sizeof key, "%s|%s", PQgetvalue (r, i, 3), PQgetvalue (r, i, 1));
+        json_t *g = json_object_get (groups, key);
+        if (!g) {
+            g = json_pack ("{s:s, s:s, s:s, s:i, s:[], s:i}", "partner", PQgetvalue (r, i, 3), "frequency",
+                           PQgetvalue (r, i, 1), "period", code, "expected", 0, "missing", "missing_count", 0);
+            json_object_set_new (groups, key, g);
+        }
+        for (int k = i; k < j; k++) {
+            if (strcmp (PQgetvalue (r, k, 5), due_end) > 0)
+                continue;       //  its series began after the due period
+            const char *org = PQgetvalue (r, k, 4);
+            bool reported = false;
+            for (int m = 0; m < PQntuples (v) && !reported; m++)
+                reported = strcmp (PQgetvalue (v, m, 0), org) == 0;
+            json_object_set_new (g, "expected", json_integer (json_integer_value (json_object_get (g, "expected")) + 1));
+            if (reported)
+                continue;
+            json_t *missing = json_object_get (g, "missing");
+            if (json_array_size (missing) < 50)
+                json_array_append_new (missing, json_pack ("{s:s, s:s, s:s}", "indicator", ind, "org_unit", org,
+                                                           "period", code));
+            json_object_set_new (g, "missing_count",
+                                 json_integer (json_integer_value (json_object_get (g, "missing_count")) + 1));
+        }
         PQclear (v);
+        i = j;
+    }
+    PQclear (r);
+    return rc;
+}
+
+//  data_missing, one alert per feed (partner and cadence), not per
+//  indicator and org unit: "gp-practices: 43 monthly series due for
+//  2025-11 not reported" is one thing to chase, with the list in the
+//  payload.  Only series that are expected count (a recurring feed,
+//  begun by the period that is due, the due_lag_days grace past its
+//  end).  The alert's indicator is "feed:<partner>:<frequency>", its org
+//  unit the partner's scope, so filters by org unit still match.
+static int
+s_check_missing (alert_engine_t *self, int today, char *err, size_t errlen)
+{
+    //  Alerts of the per-series rule this replaced end quietly: their
+    //  feed's alert says the same once.
+    if (db_run (self->db, "update alerts set state = 'resolved', resolved_at = now ()"
+                          " where rule = 'data_missing' and state = 'firing' and indicator not like 'feed:%'",
+                0, NULL, err, errlen))
+        return -1;
+    json_t *groups = json_object ();
+    if (s_missing_by_feed (self, today, groups, err, errlen)) {
+        json_decref (groups);
+        return -1;
+    }
+    //  Feeds firing now that no longer have a group (nothing expected)
+    //  resolve too.
+    PGresult *f = db_exec (self->db, "select indicator from alerts where rule = 'data_missing' and state = 'firing'"
+                                     " and indicator like 'feed:%'", 0, NULL, DB_TUPLES, err, errlen);
+    if (!f) {
+        json_decref (groups);
+        return -1;
+    }
+    for (int i = 0; i < PQntuples (f); i++) {
+        char key [160];
+        const char *feed = PQgetvalue (f, i, 0) + 5, *colon = strrchr (feed, ':');
+        snprintf (key, sizeof key, "%.*s|%s", colon ? (int) (colon - feed) : 0, feed, colon ? colon + 1 : "");
+        if (!json_object_get (groups, key)) {
+            char part [80], freq [40];
+            snprintf (part, sizeof part, "%.*s", colon ? (int) (colon - feed) : 0, feed);
+            snprintf (freq, sizeof freq, "%s", colon ? colon + 1 : "");
+            json_object_set_new (groups, key, json_pack ("{s:s, s:s, s:s, s:i, s:[], s:i}", "partner", part,
+                                 "frequency", freq, "period", "", "expected", 0, "missing", "missing_count", 0));
+        }
+    }
+    PQclear (f);
+    int transitions = 0;
+    const char *key;
+    json_t *g;
+    json_object_foreach (groups, key, g) {
+        const char *partner = json_string_value (json_object_get (g, "partner"));
+        char feed [160], scope [72] = "";
+        snprintf (feed, sizeof feed, "feed:%s:%s", partner, json_string_value (json_object_get (g, "frequency")));
+        const char *p [2] = { feed, partner };
+        PGresult *a = db_exec (self->db,
+            "select (select state from alerts where rule = 'data_missing' and indicator = $1 and breakdown = 'total'),"
+            " (select org_unit from partner_scopes where partner = $2 order by descendants desc, org_unit limit 1)",
+            2, p, DB_TUPLES, err, errlen);
+        if (!a) {
+            transitions = -1;
+            break;
+        }
+        bool missing = json_integer_value (json_object_get (g, "missing_count")) > 0;
+        alert_action_t action = alert_transition (PQgetisnull (a, 0, 0) ? NULL : PQgetvalue (a, 0, 0), missing);
+        snprintf (scope, sizeof scope, "%s", PQgetisnull (a, 0, 1) ? "" : PQgetvalue (a, 0, 1));
+        PQclear (a);
         if (action == ALERT_NONE)
             continue;
         const char *ancestors [8];
         size_t nanc;
-        s_ancestors (self, org, ancestors, &nanc);
-        alert_facts_t facts = { "data_missing", self->severity [ALERT_RULE_DATA_MISSING], ind,
-                                PQgetvalue (r, i, 3), PQgetvalue (r, i, 4), org, ancestors, nanc, NULL };
-        json_t *payload = json_pack ("{s:{s:s, s:s, s:s}, s:s, s:s, s:s, s:s}",
-            "indicator", "code", ind, "domain", PQgetvalue (r, i, 3), "owner", PQgetvalue (r, i, 4),
-            "org_unit", org, "breakdown", "total", "period", code,
-            "reason", missing ? "due but not reported" : "reported");
-        int rc = s_transition (self, ALERT_RULE_DATA_MISSING, action, ind, org, "total", code, &facts,
-                               payload, err, errlen);
+        s_ancestors (self, scope, ancestors, &nanc);
+        alert_facts_t facts = { "data_missing", self->severity [ALERT_RULE_DATA_MISSING], feed, "", "", scope,
+                                ancestors, nanc, partner };
+        json_t *payload = json_deep_copy (g);
+        json_object_set_new (payload, "feed", json_string (feed));
+        json_object_set_new (payload, "org_unit", json_string (scope));
+        json_object_set_new (payload, "reason", json_string (missing ? "due but not reported" : "reported"));
+        const char *period = json_string_value (json_object_get (g, "period"));
+        int rc = s_transition (self, ALERT_RULE_DATA_MISSING, action, feed, scope, "total", period ? period : "",
+                               &facts, payload, err, errlen);
         json_decref (payload);
         transitions = rc < 0 ? -1 : transitions + 1;
+        if (rc < 0)
+            break;
     }
-    PQclear (r);
+    json_decref (groups);
     return transitions;
 }
 

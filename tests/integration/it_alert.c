@@ -199,8 +199,8 @@ main (void)
                         " where subscription_id = (select id from subscriptions where subscriber = 'r3')",
                         "dead:4:true", 10000));
     //  data_missing fires too (old periods) but the filters leave it out.
-    CHECK (harness_wait_for (it_db, "select count(*) from alerts where rule = 'data_missing' and indicator = 'pi-2257'"
-                        " and state = 'firing'", "1", 10000));
+    CHECK (harness_wait_for (it_db, "select count(*) from alerts where rule = 'data_missing'"
+                        " and indicator = 'feed:dmbc-corp:quarter' and state = 'firing'", "1", 10000));
     CHECK (it_settle (10000));
     CHECK_STR (harness_query (it_db, "select state || ' ' || period from alerts where rule = 'off_target' and indicator = 'pi-2257'"
                          " and org_unit = 'dudley'"), "firing FY2022-23Q2");

@@ -51,8 +51,9 @@ main (void)
     //  Alerts fire while the receiver is down; each is tried and fails.
     it_push (&h, "dmbc-corp", s_breaks, "committed");
     CHECK (it_settle (15000));
-    CHECK (harness_wait_for (it_db, "select count(*) from alerts where state = 'firing' and indicator = 'pi-2257'"
-                        " and rule in ('off_target', 'data_missing')", "2", 10000));
+    CHECK (harness_wait_for (it_db, "select count(*) from alerts where state = 'firing' and ((indicator = 'pi-2257'"
+                        " and rule = 'off_target') or (indicator = 'feed:dmbc-corp:quarter' and rule = 'data_missing'))",
+                        "2", 10000));
     CHECK (harness_wait_for (it_db, "select count(*) >= 2 and bool_and (state = 'pending' and attempts >= 1"
                         " and last_error is not null) from notifications", "t", 10000));
     CHECK_INT (harness_stop (&h, "alert", SIGKILL, 5000), 128 + SIGKILL);
