@@ -119,6 +119,35 @@ alert_filter_check (json_t *filter, char *err, size_t errlen)
                 return -1;
             }
         }
+        else if (strcmp (key, "group_by") == 0) {
+            size_t i;
+            json_t *item;
+            if (!json_is_array (v)) {
+                snprintf (err, errlen, "filter.group_by must be an array of rule, indicator, org_unit, domain");
+                return -1;
+            }
+            json_array_foreach (v, i, item) {
+                const char *g = json_string_value (item);
+                if (!g || (strcmp (g, "rule") && strcmp (g, "indicator") && strcmp (g, "org_unit")
+                           && strcmp (g, "domain"))) {
+                    snprintf (err, errlen, "filter.group_by[%zu] must be rule, indicator, org_unit or domain", i);
+                    return -1;
+                }
+            }
+        }
+        else if (strcmp (key, "group_wait") == 0) {
+            if (!json_is_integer (v) || json_integer_value (v) < 0 || json_integer_value (v) > 86400) {
+                snprintf (err, errlen, "filter.group_wait must be whole seconds from 0 to 86400");
+                return -1;
+            }
+        }
+        else if (strcmp (key, "digest") == 0) {
+            const char *d = json_string_value (v);
+            if (!d || (strcmp (d, "daily") && strcmp (d, "weekly"))) {
+                snprintf (err, errlen, "filter.digest must be daily or weekly");
+                return -1;
+            }
+        }
         else if (strcmp (key, "org_unit") == 0) {
             if (!json_is_string (v)) {
                 snprintf (err, errlen, "filter.org_unit must be an org unit code");
@@ -127,7 +156,7 @@ alert_filter_check (json_t *filter, char *err, size_t errlen)
         }
         else {
             snprintf (err, errlen, "filter.%.64s is not a filter key (rules, indicators, domains, owners, "
-                      "org_unit, min_severity)", key);
+                      "org_unit, min_severity, group_by, group_wait, digest)", key);
             return -1;
         }
     }

@@ -49,6 +49,12 @@ typedef struct {
 bool alert_filter_matches (json_t *filter, const alert_facts_t *facts);
 
 //  Checks a filter's shape.  Returns 0, or -1 with a reason in err.
+//  Besides the matching keys a filter may say how its notifications are
+//  delivered (alert_deliver.h): "group_by" (an array of rule, indicator,
+//  org_unit, domain: one POST per group carries its alerts),
+//  "group_wait" (seconds a new notification waits for others of its
+//  group, 0-86400), "digest" ("daily" at 07:00 UTC or "weekly" on
+//  Mondays at 07:00 UTC: everything since the last one in one POST).
 int alert_filter_check (json_t *filter, char *err, size_t errlen);
 
 //  True when a silence matcher covers an alert key.  The key is

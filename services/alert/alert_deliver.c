@@ -21,13 +21,15 @@
 #define S_STR(x) S_STR2 (x)
 #define S_STR2(x) #x
 #define S_SUBS 1024             //  subscriptions whose state is kept
+#define S_GROUP_MAX 100         //  alerts in one grouped POST
 
 //  One delivery in flight.
 typedef struct {
     CURL *curl;
     struct curl_slist *headers;
     char *body;                 //  what is POSTed
-    long long notification;     //  notifications.id
+    long long notification;     //  notifications.id (the first of a group)
+    char *ids;                  //  every notification it carries, as a bigint[] literal
     long long subscription;     //  subscriptions.id
     char delivery [64];         //  delivery id
     int attempts;               //  this attempt's number
@@ -80,6 +82,7 @@ s_transfer_free (s_transfer_t **t_p)
     curl_easy_cleanup (t->curl);
     curl_slist_free_all (t->headers);
     free (t->body);
+    free (t->ids);
     free (t);
     *t_p = NULL;
 }
@@ -135,27 +138,61 @@ s_open_socket (void *arg, curlsocktype purpose, struct curl_sockaddr *address)
     return socket (address->family, address->socktype, address->protocol);
 }
 
-//  Starts one POST.  Returns 0, or -1 when curl could not set it up.
+//  The body of one POST: a notification's payload with its delivery id,
+//  or for a group (rows[0..n), n > 1) {"group", "alerts": [payload...]},
+//  each alert carrying its own delivery id, so a receiver de-duplicates
+//  transitions however they were bundled.
+static char *
+s_body (PGresult *r, const int *rows, size_t n, long long subscription, const char *group_key)
+{
+    json_t *alerts = json_array ();
+    for (size_t k = 0; k < n; k++) {
+        json_t *a = json_loads (PQgetvalue (r, rows [k], 5), 0, NULL);
+        if (!a)
+            a = json_object ();
+        json_object_set_new (a, "delivery_id", json_string (PQgetvalue (r, rows [k], 1)));
+        json_object_set_new (a, "subscription_id", json_integer (subscription));
+        json_array_append_new (alerts, a);
+    }
+    json_t *body = n == 1 && !group_key ? json_incref (json_array_get (alerts, 0))
+                 : json_pack ("{s:s, s:I, s:s, s:i, s:O}", "delivery_id", PQgetvalue (r, rows [0], 1),
+                              "subscription_id", (json_int_t) subscription, "group", group_key ? group_key : "",
+                              "count", (int) n, "alerts", alerts);
+    json_decref (alerts);
+    char *text = body ? json_dumps (body, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref (body);
+    return text;
+}
+
+//  Starts one POST carrying rows[0..n) of the due query (one
+//  subscription; more than one row, or a group key, for a grouped
+//  subscription).  Returns 0, or -1 when curl could not set it up.
 static int
-s_start (alert_deliver_t *self, PGresult *r, int i)
+s_start (alert_deliver_t *self, PGresult *r, const int *rows, size_t n, const char *group_key)
 {
     s_transfer_t *t = calloc (1, sizeof *t);
     if (!t)
         return -1;
+    int i = rows [0];
     t->notification = atoll (PQgetvalue (r, i, 0));
     snprintf (t->delivery, sizeof t->delivery, "%s", PQgetvalue (r, i, 1));
-    t->attempts = atoi (PQgetvalue (r, i, 2)) + 1;
     t->subscription = atoll (PQgetvalue (r, i, 6));
     t->allow = self->allow;
-    json_t *body = json_loads (PQgetvalue (r, i, 5), 0, NULL);
-    if (!body)
-        body = json_object ();
-    json_object_set_new (body, "delivery_id", json_string (t->delivery));
-    json_object_set_new (body, "subscription_id", json_integer (t->subscription));
-    t->body = json_dumps (body, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref (body);
+    size_t cap = 2 + 24 * n;
+    t->ids = malloc (cap);
+    size_t o = 0;
+    if (t->ids)
+        t->ids [o++] = '{';
+    for (size_t k = 0; t->ids && k < n; k++) {
+        o += (size_t) snprintf (t->ids + o, cap - o, "%s%s", k ? "," : "", PQgetvalue (r, rows [k], 0));
+        int attempts = atoi (PQgetvalue (r, rows [k], 2)) + 1;
+        t->attempts = attempts > t->attempts ? attempts : t->attempts;
+    }
+    if (t->ids)
+        snprintf (t->ids + o, cap - o, "}");
+    t->body = s_body (r, rows, n, t->subscription, group_key);
     t->curl = curl_easy_init ();
-    if (!t->body || !t->curl) {
+    if (!t->ids || !t->body || !t->curl) {
         s_transfer_free (&t);
         return -1;
     }
@@ -195,20 +232,19 @@ s_start (alert_deliver_t *self, PGresult *r, int i)
 static void
 s_finish (alert_deliver_t *self, s_transfer_t *t, CURLcode rc)
 {
-    char err [512], n [16], wait [32], why [300], id [24];
+    char err [512], n [16], wait [32], why [300];
     long status = 0;
     if (rc == CURLE_OK)
         curl_easy_getinfo (t->curl, CURLINFO_RESPONSE_CODE, &status);
     snprintf (n, sizeof n, "%d", t->attempts);
-    snprintf (id, sizeof id, "%lld", t->notification);
     s_sub_t *sub = s_sub (self, t->subscription);
     sub->inflight--;
     if (status >= 200 && status < 300) {
         sub->failures = 0;
         sub->blocked_until = 0;
-        const char *p [2] = { id, n };
+        const char *p [2] = { t->ids, n };
         db_run (self->db, "update notifications set state = 'delivered', delivered_at = now (),"
-                          " attempts = $2, last_error = null where id = $1", 2, p, err, sizeof err);
+                          " attempts = $2, last_error = null where id = any ($1::bigint[])", 2, p, err, sizeof err);
         log_info ("notification_delivered", "{s:s, s:i}", "delivery_id", t->delivery, "attempts", t->attempts);
         return;
     }
@@ -231,9 +267,9 @@ s_finish (alert_deliver_t *self, s_transfer_t *t, CURLcode rc)
     }
     snprintf (wait, sizeof wait, "%.3f seconds", seconds);
     bool dead = t->attempts >= self->max_attempts;
-    const char *p [5] = { id, n, why, wait, dead ? "dead" : "pending" };
+    const char *p [5] = { t->ids, n, why, wait, dead ? "dead" : "pending" };
     db_run (self->db, "update notifications set attempts = $2, last_error = $3, state = $5,"
-                      " next_attempt_at = now () + $4::interval where id = $1", 5, p, err, sizeof err);
+                      " next_attempt_at = now () + $4::interval where id = any ($1::bigint[])", 5, p, err, sizeof err);
     log_warn (dead ? "notification_dead" : "notification_retry", "{s:s, s:i, s:s, s:I}",
               "delivery_id", t->delivery, "attempts", t->attempts, "error", why,
               "subscription_id", (json_int_t) t->subscription);
@@ -267,6 +303,43 @@ s_collect (alert_deliver_t *self)
     return done;
 }
 
+//  The group key of a grouped subscription's row: the values of its
+//  filter's group_by fields in the payload, joined ("" for a digest
+//  without group_by: one group).  NULL when the subscription does not
+//  group.
+static char *
+s_group_key (PGresult *r, int i)
+{
+    json_t *filter = json_loads (PQgetvalue (r, i, 7), 0, NULL);
+    json_t *by = json_object_get (filter, "group_by");
+    if (!by && !json_object_get (filter, "digest") && !json_object_get (filter, "group_wait")) {
+        json_decref (filter);
+        return NULL;
+    }
+    json_t *payload = json_loads (PQgetvalue (r, i, 5), 0, NULL);
+    char *key = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream (&key, &len);
+    size_t k;
+    json_t *field;
+    json_array_foreach (by, k, field) {
+        const char *name = json_string_value (field), *value = NULL;
+        json_t *ind = json_object_get (payload, "indicator");
+        if (strcmp (name, "indicator") == 0)
+            value = json_is_object (ind) ? json_string_value (json_object_get (ind, "code"))
+                                         : json_string_value (json_object_get (payload, "feed"));
+        else if (strcmp (name, "domain") == 0)
+            value = json_string_value (json_object_get (ind, "domain"));
+        else
+            value = json_string_value (json_object_get (payload, name));
+        fprintf (f, "%s%s=%s", k ? "," : "", name, value ? value : "");
+    }
+    fclose (f);
+    json_decref (payload);
+    json_decref (filter);
+    return key;
+}
+
 int
 alert_deliver_due (alert_deliver_t *self)
 {
@@ -282,34 +355,69 @@ alert_deliver_due (alert_deliver_t *self)
             o += (size_t) snprintf (busy + o, sizeof busy - o, "%s%lld", o > 1 ? "," : "", self->subs [i].id);
     snprintf (busy + o, sizeof busy - o, "}");
     char err [512], limit [16];
-    snprintf (limit, sizeof limit, "%d", S_MAX_INFLIGHT - self->ninflight);
+    snprintf (limit, sizeof limit, "%d", S_MAX_INFLIGHT * S_GROUP_MAX);
     //  In flight now: not picked again while it runs.
-    char flying [4096] = "{";
-    o = 1;
-    for (int i = 0; i < self->ninflight && o < sizeof flying - 24; i++)
-        o += (size_t) snprintf (flying + o, sizeof flying - o, "%s%lld", o > 1 ? "," : "", self->inflight [i]->notification);
-    snprintf (flying + o, sizeof flying - o, "}");
+    size_t fcap = 64;
+    for (int i = 0; i < self->ninflight; i++)
+        fcap += strlen (self->inflight [i]->ids) + 1;
+    char *flying = malloc (fcap);
+    if (!flying)
+        return done;
+    o = 0;
+    flying [o++] = '{';
+    for (int i = 0; i < self->ninflight; i++) {
+        const char *ids = self->inflight [i]->ids;
+        o += (size_t) snprintf (flying + o, fcap - o, "%s%.*s", o > 1 ? "," : "", (int) strlen (ids) - 2, ids + 1);
+    }
+    snprintf (flying + o, fcap - o, "}");
     const char *p [3] = { busy, limit, flying };
-    //  At most S_PER_SUB per subscription per round, oldest first.
+    //  Oldest first; per subscription at most S_PER_SUB a round, or a
+    //  group's worth for a subscription that groups or digests.
     PGresult *r = db_exec (self->db,
-        "select id, delivery_id, attempts, url, secret, payload, sid from ("
+        "select id, delivery_id, attempts, url, secret, payload, sid, filter from ("
         " select n.id, n.delivery_id, n.attempts, s.url, s.secret, t.payload::text as payload, s.id as sid,"
-        "  n.next_attempt_at, row_number () over (partition by s.id order by n.next_attempt_at, n.id) as k"
+        "  s.filter::text as filter, n.next_attempt_at,"
+        "  row_number () over (partition by s.id order by n.next_attempt_at, n.id) as k,"
+        "  (s.filter ? 'group_by' or s.filter ? 'digest' or s.filter ? 'group_wait') as grouped"
         " from notifications n join subscriptions s on s.id = n.subscription_id"
         " join alert_transitions t on t.id = n.transition_id"
         " where n.state = 'pending' and n.next_attempt_at <= now () and s.channel = 'webhook' and s.active"
         " and not (s.id = any ($1::bigint[])) and not (n.id = any ($3::bigint[]))) d"
-        " where k <= " S_STR (S_PER_SUB) " order by next_attempt_at, id limit $2::int", 3, p, DB_TUPLES, err, sizeof err);
+        " where k <= case when grouped then " S_STR (S_GROUP_MAX) " * " S_STR (S_PER_SUB) " else " S_STR (S_PER_SUB) " end"
+        " order by sid, next_attempt_at, id limit $2::int", 3, p, DB_TUPLES, err, sizeof err);
+    free (flying);
     if (!r)
         return done ? done : -1;
-    int started = 0;
-    for (int i = 0; i < PQntuples (r) && self->ninflight < S_MAX_INFLIGHT; i++) {
+    int started = 0, nrows = PQntuples (r);
+    int *rows = malloc ((size_t) (nrows ? nrows : 1) * sizeof *rows);
+    char **keys = calloc ((size_t) (nrows ? nrows : 1), sizeof *keys);
+    bool *taken = calloc ((size_t) (nrows ? nrows : 1), sizeof *taken);
+    for (int i = 0; rows && keys && taken && i < nrows; i++)
+        keys [i] = s_group_key (r, i);
+    for (int i = 0; rows && keys && taken && i < nrows && self->ninflight < S_MAX_INFLIGHT; i++) {
+        if (taken [i])
+            continue;
         s_sub_t *sub = s_sub (self, atoll (PQgetvalue (r, i, 6)));
         if (sub->inflight >= S_PER_SUB)
             continue;
-        if (s_start (self, r, i) == 0)
+        //  A grouped subscription's rows with the same key go together.
+        size_t n = 0;
+        for (int j = i; j < nrows && n < S_GROUP_MAX; j++)
+            if (!taken [j] && strcmp (PQgetvalue (r, j, 6), PQgetvalue (r, i, 6)) == 0
+            &&  (j == i || (keys [i] && keys [j] && strcmp (keys [i], keys [j]) == 0))) {
+                rows [n++] = j;
+                taken [j] = true;
+                if (!keys [i])
+                    break;
+            }
+        if (s_start (self, r, rows, n, keys [i]) == 0)
             started++;
     }
+    for (int i = 0; keys && i < nrows; i++)
+        free (keys [i]);
+    free (keys);
+    free (taken);
+    free (rows);
     PQclear (r);
     if (started) {
         int running;

@@ -198,9 +198,18 @@ s_transition (alert_engine_t *self, alert_rule_t rule, alert_action_t action, co
         snprintf (sub, sizeof sub, "%lld", (long long) s->id);
         const char *np [3] = { transition_id, sub, strcmp (s->channel, "zmq") == 0 ? "t" : "f" };
         //  A zmq subscription is served by the stream itself.
-        if (db_run (self->db, "insert into notifications (transition_id, subscription_id, state, delivered_at, attempts)"
-                              " values ($1, $2, case when $3 then 'delivered' else 'pending' end,"
-                              " case when $3 then now () end, case when $3 then 1 else 0 end)"
+        //  A digest waits for its hour, a group for its group_wait
+        //  (alert_filter.h); the rest go at once.
+        if (db_run (self->db, "insert into notifications (transition_id, subscription_id, state, delivered_at, attempts,"
+                              " next_attempt_at) select $1, $2, case when $3 then 'delivered' else 'pending' end,"
+                              " case when $3 then now () end, case when $3 then 1 else 0 end,"
+                              " case s.filter ->> 'digest'"
+                              "  when 'daily' then date_trunc ('day', now () at time zone 'UTC' - interval '7 hours')"
+                              "   at time zone 'UTC' + interval '31 hours'"
+                              "  when 'weekly' then date_trunc ('week', now () at time zone 'UTC' - interval '7 hours')"
+                              "   at time zone 'UTC' + interval '7 days 7 hours'"
+                              "  else now () + coalesce ((s.filter ->> 'group_wait')::int, 0) * interval '1 second' end"
+                              " from subscriptions s where s.id = $2::bigint"
                               " on conflict do nothing", 3, np, err, errlen))
             return -1;
     }
