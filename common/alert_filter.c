@@ -135,6 +135,21 @@ alert_filter_check (json_t *filter, char *err, size_t errlen)
                 }
             }
         }
+        else if (strcmp (key, "inhibit") == 0) {
+            size_t i;
+            json_t *item;
+            if (!json_is_array (v)) {
+                snprintf (err, errlen, "filter.inhibit must be an array; the one inhibition a subscriber chooses is"
+                          " \"children\"");
+                return -1;
+            }
+            json_array_foreach (v, i, item)
+                if (!json_string_value (item) || strcmp (json_string_value (item), "children")) {
+                    snprintf (err, errlen, "filter.inhibit[%zu] must be \"children\" (a practice's or PCN's breach"
+                              " is muted while its place or PCN has the same one)", i);
+                    return -1;
+                }
+        }
         else if (strcmp (key, "group_wait") == 0) {
             if (!json_is_integer (v) || json_integer_value (v) < 0 || json_integer_value (v) > 86400) {
                 snprintf (err, errlen, "filter.group_wait must be whole seconds from 0 to 86400");
@@ -156,7 +171,7 @@ alert_filter_check (json_t *filter, char *err, size_t errlen)
         }
         else {
             snprintf (err, errlen, "filter.%.64s is not a filter key (rules, indicators, domains, owners, "
-                      "org_unit, min_severity, group_by, group_wait, digest)", key);
+                      "org_unit, min_severity, group_by, group_wait, digest, inhibit)", key);
             return -1;
         }
     }

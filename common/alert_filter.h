@@ -54,7 +54,11 @@ bool alert_filter_matches (json_t *filter, const alert_facts_t *facts);
 //  org_unit, domain: one POST per group carries its alerts),
 //  "group_wait" (seconds a new notification waits for others of its
 //  group, 0-86400), "digest" ("daily" at 07:00 UTC or "weekly" on
-//  Mondays at 07:00 UTC: everything since the last one in one POST).
+//  Mondays at 07:00 UTC: everything since the last one in one POST), and
+//  "inhibit": ["children"] (a practice's or PCN's breach is not sent
+//  while the same rule fires for the same indicator at its PCN or place).
+//  For everyone, "deteriorating" on a series whose data is overdue is
+//  not sent: the overdue feed has its own data_missing alert.
 int alert_filter_check (json_t *filter, char *err, size_t errlen);
 
 //  True when a silence matcher covers an alert key.  The key is

@@ -128,6 +128,66 @@ s_load_subs (alert_engine_t *self, char *err, size_t errlen)
     return 0;
 }
 
+//  True when a subscription's filter lists what in "inhibit".
+static bool
+s_wants_inhibit (json_t *filter, const char *what)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach (json_object_get (filter, "inhibit"), i, v)
+        if (json_string_value (v) && strcmp (json_string_value (v), what) == 0)
+            return true;
+    return false;
+}
+
+static int s_due_period (period_type_t type, int today, int lag, period_t *out);
+
+//  Whether a transition is inhibited: 2 for everyone (deteriorating on a
+//  series whose latest period is older than the one now due), 1 for
+//  subscribers who inhibit children (the same rule, indicator and
+//  breakdown firing at an ancestor), 0 not at all, -1 on a database
+//  error.
+static int
+s_inhibited (alert_engine_t *self, alert_rule_t rule, const char *indicator, const char *org, const char *breakdown,
+             const alert_facts_t *facts, char *err, size_t errlen)
+{
+    if (rule == ALERT_RULE_DETERIORATING) {
+        const char *p [3] = { indicator, org, breakdown };
+        PGresult *r = db_exec (self->db, "select i.frequency, i.due_lag_days, (select max (v.period_end)::text"
+                                         " from indicator_values v where v.indicator = i.code and v.org_unit = $2"
+                                         " and v.breakdown = $3) from indicators i where i.code = $1",
+                               3, p, DB_TUPLES, err, errlen);
+        if (!r)
+            return -1;
+        period_t due;
+        char due_end [16] = "";
+        bool overdue = PQntuples (r) == 1 && !PQgetisnull (r, 0, 2)
+                    && s_due_period (period_type_from_name (PQgetvalue (r, 0, 0)), period_today (),
+                                     atoi (PQgetvalue (r, 0, 1)), &due) == 0
+                    && (period_iso (due.end, due_end, sizeof due_end), strcmp (PQgetvalue (r, 0, 2), due_end) < 0);
+        PQclear (r);
+        if (overdue)
+            return 2;
+    }
+    if (!facts || !facts->nancestors)
+        return 0;
+    //  {ancestor,...} as an array literal (codes are plain words).
+    char list [600] = "{";
+    size_t o = 1;
+    for (size_t i = 0; i < facts->nancestors && o < sizeof list - 80; i++)
+        o += (size_t) snprintf (list + o, sizeof list - o, "%s\"%s\"", i ? "," : "", facts->org_ancestors [i]);
+    snprintf (list + o, sizeof list - o, "}");
+    const char *p [4] = { alert_rule_name (rule), indicator, breakdown, list };
+    PGresult *r = db_exec (self->db, "select count(*) from alerts where rule = $1 and indicator = $2 and breakdown = $3"
+                                     " and state = 'firing' and org_unit = any ($4::text[])", 4, p, DB_TUPLES,
+                           err, errlen);
+    if (!r)
+        return -1;
+    int above = atoi (PQgetvalue (r, 0, 0));
+    PQclear (r);
+    return above > 0 ? 1 : 0;
+}
+
 //  Records a transition of alert key (rule, indicator, org, breakdown),
 //  and one notification per matching subscription unless silenced.
 static int
@@ -188,9 +248,23 @@ s_transition (alert_engine_t *self, alert_rule_t rule, alert_action_t action, co
     free (published);
     if (silenced)
         return 1;
+    //  Inhibition (alert_filter.h): "deteriorating" on a series whose data
+    //  is overdue tells nothing new, for anyone; a practice's or PCN's
+    //  breach while its place (or PCN) has the same one firing is muted
+    //  for subscribers who ask ("inhibit": ["children"]).
+    int inhibited = s_inhibited (self, rule, indicator, org, breakdown, facts, err, errlen);
+    if (inhibited < 0)
+        return -1;
+    if (inhibited == 2) {
+        log_debug ("alert_inhibited", "{s:s, s:s, s:s, s:s}", "rule", rname, "indicator", indicator, "org_unit", org,
+                   "reason", "data overdue");
+        return 1;
+    }
     for (size_t i = 0; i < self->nsubs; i++) {
         const s_sub_t *s = &self->subs [i];
         if (!alert_filter_matches (s->filter, facts))
+            continue;
+        if (inhibited == 1 && s_wants_inhibit (s->filter, "children"))
             continue;
         if (rule == ALERT_RULE_BATCH_REJECTED && s->partner && strcmp (s->partner, org))
             continue;

@@ -5,7 +5,9 @@
     alert), one grouped by indicator with a 2 s group_wait (a POST per
     indicator carrying its alerts), one daily digest (nothing until its
     hour; then one POST with everything).  Each transition reaches each
-    subscriber exactly once: the same delivery ids, no duplicates.  */
+    subscriber exactly once: the same delivery ids, no duplicates.  And
+    inhibition: a practice's breach is muted, while its place breaches
+    the same way, for a subscriber who inhibits children.  */
 #include "alert_util.h"
 
 #include <jansson.h>
@@ -147,6 +149,43 @@ main (void)
     CHECK_INT (posts, 1);
     CHECK_INT (dups, 0);
     json_decref (ids);
+
+    //  Inhibition: with the place already breaching off_target on
+    //  hypertension (as if its own figure had come first), a practice's
+    //  breach, and its PCN's from the practice's figures, are muted for a
+    //  subscriber who inhibits children, and sent to one who does not.
+    it_receiver_t rc, ra;
+    char lc [128], la [128];
+    snprintf (lc, sizeof lc, "logs/alert_groups-children.log");
+    snprintf (la, sizeof la, "logs/alert_groups-all.log");
+    remove (lc), remove (la);
+    CHECK_INT (it_receiver_start (&rc, &h, it_free_port (), SECRET, 0, lc), 0);
+    CHECK_INT (it_receiver_start (&ra, &h, it_free_port (), SECRET, 0, la), 0);
+    const char *flt = "{\"rules\": [\"off_target\"], \"indicators\": [\"htn-treated-to-target-monthly\"]%s}";
+    char args [512], filter [256];
+    snprintf (filter, sizeof filter, flt, ", \"inhibit\": [\"children\"]");
+    snprintf (args, sizeof args, "subscribe --subscriber children --webhook http://127.0.0.1:%d/hook --secret " SECRET
+              " --filter '%s'", rc.port, filter);
+    CHECK_INT (it_cli (&h, args), 0);
+    snprintf (filter, sizeof filter, flt, "");
+    snprintf (args, sizeof args, "subscribe --subscriber all --webhook http://127.0.0.1:%d/hook --secret " SECRET
+              " --filter '%s'", ra.port, filter);
+    CHECK_INT (it_cli (&h, args), 0);
+    CHECK (it_cli (&h, "subscribe --subscriber bad --webhook http://127.0.0.1:9/ --secret " SECRET
+                       " --filter '{\"inhibit\": [\"everything\"]}'") != 0);
+    CHECK_STR (harness_query (it_db, "insert into alerts (rule, indicator, org_unit, breakdown, state, period)"
+                                     " values ('off_target', 'htn-treated-to-target-monthly', 'dudley', 'total',"
+                                     " 'firing', '2025-03') returning 'ok'"), "ok");
+    it_push (&h, "gp-practices", "{\"batch_key\": \"htn-one-practice\", \"observations\": ["
+             " {\"data_element\": \"htn-treated-to-target-monthly\", \"org_unit\": \"syn-p01\","
+             " \"period\": \"2025-03\", \"numerator\": 50, \"denominator\": 100}]}", "committed");
+    CHECK (it_settle (30000));
+    CHECK (it_wait_requests (la, 2, 20000));
+    usleep (500000);
+    CHECK_INT ((long) it_requests_count (la), 2);      //  the practice and its PCN
+    CHECK_INT ((long) it_requests_count (lc), 0);
+    CHECK_INT (it_receiver_stop (&rc), 0);
+    CHECK_INT (it_receiver_stop (&ra), 0);
 
     CHECK_INT (it_receiver_stop (&rp), 0);
     CHECK_INT (it_receiver_stop (&rg), 0);
