@@ -373,6 +373,23 @@ cli_status (int argc, char **argv)
         printf ("%s\n", r && PQntuples (r) ? "" : " none");
         if (r)
             PQclear (r);
+        //  What an analyst acts on: a practice's or PCN's breach that its
+        //  PCN or place shares is one breach, as a subscriber who
+        //  inhibits children hears it; and alerts group by rule and
+        //  indicator, as a subscriber grouping by indicator gets them.
+        r = db_exec (db, "with recursive anc (code, ancestor) as (select code, parent from org_units"
+                         " where parent is not null union all select a.code, u.parent from anc a join org_units u"
+                         " on u.code = a.ancestor where u.parent is not null),"
+                         " f as (select rule, indicator, org_unit, breakdown from alerts where state = 'firing')"
+                         " select count(*), count (distinct (rule, indicator)) from f where not exists"
+                         " (select 1 from anc join f g on g.org_unit = anc.ancestor and g.rule = f.rule"
+                         "  and g.indicator = f.indicator and g.breakdown = f.breakdown where anc.code = f.org_unit)",
+                     0, NULL, DB_TUPLES, err, sizeof err);
+        if (r && PQntuples (r))
+            printf ("to act on:          %s once a PCN's or the place's breach stands for its practices' (inhibit"
+                    " children), in %s groups by rule and indicator\n", PQgetvalue (r, 0, 0), PQgetvalue (r, 0, 1));
+        if (r)
+            PQclear (r);
     }
     db_destroy (&db);
     return caught_up ? 0 : 3;
