@@ -378,19 +378,22 @@ s_evaluate_series (alert_engine_t *self, const char *indicator, const char *org,
     //  The catalogue may switch a rule off for an indicator:
     //  "alert": {"off_target": false}.
     json_t *overrides = json_loads (PQgetvalue (r, 0, 19), 0, NULL);
+    //  The series' alert states, every rule in one query.
+    PGresult *a = db_exec (self->db, "select rule, state from alerts where indicator = $1 and org_unit = $2"
+                                     " and breakdown = $3", 3, p, DB_TUPLES, err, errlen);
+    if (!a) {
+        PQclear (r);
+        json_decref (overrides);
+        return -1;
+    }
     for (int rule = 0; rule <= ALERT_RULE_WORSE_THAN_ENGLAND; rule++) {
         bool holds = alert_condition ((alert_rule_t) rule, &series)
                   && !json_is_false (json_object_get (overrides, alert_rule_name ((alert_rule_t) rule)));
-        const char *ap [4] = { alert_rule_name ((alert_rule_t) rule), indicator, org, breakdown };
-        PGresult *a = db_exec (self->db, "select state from alerts where rule = $1 and indicator = $2"
-                                         " and org_unit = $3 and breakdown = $4", 4, ap, DB_TUPLES, err, errlen);
-        if (!a) {
-            PQclear (r);
-            json_decref (overrides);
-            return -1;
-        }
-        alert_action_t action = alert_transition (PQntuples (a) ? PQgetvalue (a, 0, 0) : NULL, holds);
-        PQclear (a);
+        const char *state = NULL;
+        for (int k = 0; k < PQntuples (a) && !state; k++)
+            if (strcmp (PQgetvalue (a, k, 0), alert_rule_name ((alert_rule_t) rule)) == 0)
+                state = PQgetvalue (a, k, 1);
+        alert_action_t action = alert_transition (state, holds);
         if (action == ALERT_NONE)
             continue;
         const char *period = PQgetvalue (r, 0, 0);
@@ -401,12 +404,14 @@ s_evaluate_series (alert_engine_t *self, const char *indicator, const char *org,
                                &facts, payload, err, errlen);
         json_decref (payload);
         if (rc < 0) {
+            PQclear (a);
             PQclear (r);
             json_decref (overrides);
             return -1;
         }
         transitions++;
     }
+    PQclear (a);
     PQclear (r);
     json_decref (overrides);
     return transitions;
