@@ -89,6 +89,24 @@ it_push (harness_t *h, const char *partner, const char *json, const char *want_s
     zsock_destroy (&sock);
 }
 
+//  Pushes sample/feeds/<name> as partner and checks it commits.
+static inline void
+it_push_sample (harness_t *h, const char *partner, const char *name)
+{
+    char path [1024];
+    snprintf (path, sizeof path, "%s/sample/feeds/%s", getenv ("CAREWATCH_SOURCE_DIR"), name);
+    FILE *f = fopen (path, "r");
+    CHECK (f != NULL);
+    char *feed = calloc (1, 8 << 20);
+    size_t n = f && feed ? fread (feed, 1, (8 << 20) - 1, f) : 0;
+    if (f)
+        fclose (f);
+    CHECK (n > 0);
+    if (n)
+        it_push (h, partner, feed, "committed");
+    free (feed);
+}
+
 //  A `carewatch receive` process.
 typedef struct {
     pid_t pid;                  //  0 when not running

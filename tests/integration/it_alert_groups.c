@@ -85,17 +85,7 @@ main (void)
     CHECK (it_cli (&h, "subscribe --subscriber bad --webhook http://127.0.0.1:9/ --secret " SECRET
                        " --filter '{\"digest\": \"hourly\"}'") != 0);
 
-    char path [1024];
-    snprintf (path, sizeof path, "%s/sample/feeds/dihc-synthetic.json", getenv ("CAREWATCH_SOURCE_DIR"));
-    FILE *f = fopen (path, "r");
-    CHECK (f != NULL);
-    char *feed = calloc (1, 8 << 20);
-    size_t n = f ? fread (feed, 1, (8 << 20) - 1, f) : 0;
-    if (f)
-        fclose (f);
-    CHECK (n > 0);
-    it_push (&h, "dihc", feed, "committed");
-    free (feed);
+    it_push_sample (&h, "dihc", "dihc-synthetic.json");
     CHECK (it_settle (60000));
     int firing = atoi (harness_query (it_db, "select count(*) from alerts where rule = 'outside_range'"
                                              " and state = 'firing'"));

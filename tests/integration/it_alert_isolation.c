@@ -60,18 +60,8 @@ main (void)
     CHECK_INT (harness_sh ("grep -q 'resolves to 10.1.2.3 is a private address' logs/alert_isolation-cli.log"), 0);
 
     //  A feed that fires alerts.
-    char path [1024];
-    snprintf (path, sizeof path, "%s/sample/feeds/dmbc-corp-qpr-2022-23-q2.json", getenv ("CAREWATCH_SOURCE_DIR"));
-    FILE *f = fopen (path, "r");
-    CHECK (f != NULL);
-    char *feed = calloc (1, 1 << 20);
-    size_t n = f ? fread (feed, 1, (1 << 20) - 1, f) : 0;
-    if (f)
-        fclose (f);
-    CHECK (n > 0);
     long long t0 = harness_now_ms ();
-    it_push (&h, "dmbc-corp", feed, "committed");
-    free (feed);
+    it_push_sample (&h, "dmbc-corp", "dmbc-corp-qpr-2022-23-q2.json");
     CHECK (it_settle (30000));
     //  The good receiver gets every notification promptly, however many
     //  the black hole holds, and alert stays responsive: until none of
