@@ -1,5 +1,6 @@
 /*  bench_util: shared plumbing for the carewatch benchmarks.  */
 #include "bench_util.h"
+#include "harness.h"
 #include "db.h"
 #include "migrate.h"
 #include "msg.h"
@@ -283,43 +284,26 @@ bench_env_init (bench_env_t *self, const char *db_url)
 pid_t
 bench_spawn (const bench_env_t *self, const char *service, const char *tag)
 {
-    char exe [1024], log [1024], port [16];
+    char exe [1024], log [1024];
     snprintf (exe, sizeof exe, "%s/carewatch-%s", bench_env ("BENCH_BIN_DIR", "."), service);
     const char *dir = bench_env ("BENCH_LOG_DIR", ".");
     mkdir (dir, 0755);
     snprintf (log, sizeof log, "%s/%s-%s.log", dir, tag, service);
-    snprintf (port, sizeof port, "%d", self->http_port);
     pid_t pid = fork ();
     if (pid < 0)
         bench_die ("fork: %s", strerror (errno));
     if (pid == 0) {
         prctl (PR_SET_PDEATHSIG, SIGKILL);      //  never outlive the benchmark
-        setenv ("CAREWATCH_DATABASE_URL", self->db_url, 1);
-        setenv ("CAREWATCH_INTAKE_ENDPOINT", self->intake, 1);
-        setenv ("CAREWATCH_CALC_ENDPOINT", self->calc, 1);
-        setenv ("CAREWATCH_CALC_EVENTS", self->calc_events, 1);
-        setenv ("CAREWATCH_CALC_CONTROL", self->calc_control, 1);
-        setenv ("CAREWATCH_ALERT_STREAM", self->alert_stream, 1);
-        setenv ("CAREWATCH_ALERT_CONTROL", self->alert_control, 1);
-        setenv ("CAREWATCH_EXPORT_ENDPOINT", self->export_, 1);
-        setenv ("CAREWATCH_GATEWAY_CONTROL", self->gateway_control, 1);
-        setenv ("CAREWATCH_HTTP_PORT", port, 1);
-        setenv ("CAREWATCH_LOG_LEVEL", self->log_level, 1);
-        //  The benchmarks' webhook receivers listen on loopback.
-        setenv ("CAREWATCH_WEBHOOK_ALLOW", "127.0.0.0/8", 1);
+        harness_setup_t e = { self->db_url, self->intake, self->calc, self->calc_events, self->calc_control,
+                              self->alert_stream, self->alert_control, self->export_, self->gateway_control,
+                              self->http_port, self->log_level };
+        harness_setenv (&e);
         //  The services' own statement timeout unless BENCH_DB_TIMEOUT_MS
         //  overrides it (to see how long a statement that times out takes).
         const char *timeout = getenv ("BENCH_DB_TIMEOUT_MS");
         if (timeout && *timeout)
             setenv ("CAREWATCH_DB_TIMEOUT_MS", timeout, 1);
-        int fd = open (log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) {
-            dup2 (fd, 2);
-            close (fd);
-        }
-        execl (exe, exe, (char *) NULL);
-        fprintf (stderr, "exec %s: %s\n", exe, strerror (errno));
-        _exit (127);
+        harness_exec (exe, log, true);
     }
     if (s_nchildren < (int) (sizeof s_children / sizeof s_children [0]))
         s_children [s_nchildren++] = pid;

@@ -89,6 +89,21 @@ it_push (harness_t *h, const char *partner, const char *json, const char *want_s
     zsock_destroy (&sock);
 }
 
+//  Starts intake, calc and alert, waits for each to answer, and connects
+//  it_db to the test database.
+static inline void
+it_start (harness_t *h)
+{
+    const char *services [] = { "intake", "calc", "alert" };
+    for (int i = 0; i < 3; i++)
+        CHECK (harness_start (h, services [i]) > 0);
+    for (int i = 0; i < 3; i++)
+        CHECK_INT (harness_ping (harness_endpoint (h, services [i]), 30000, NULL, NULL, 0), 0);
+    it_db = db_new (h->db_url, "test", 10000);
+    char err [256];
+    CHECK_INT (db_connect (it_db, 10000, err, sizeof err), 0);
+}
+
 //  Pushes sample/feeds/<name> as partner and checks it commits.
 static inline void
 it_push_sample (harness_t *h, const char *partner, const char *name)
@@ -114,44 +129,51 @@ typedef struct {
     char log [256];             //  its request log
 } it_receiver_t;
 
-//  Empties log and starts a receiver on port; waits until it listens.
-//  Returns 0 or -1.
+//  Starts a receiver on port (another free port when that one is taken
+//  meanwhile: tests running side by side pick ports at the same time);
+//  waits until it listens.  Returns 0 or -1.
 static inline int
 it_receiver_start (it_receiver_t *self, harness_t *h, int port, const char *secret, int fail_first,
                    const char *log)
 {
     char exe [512], p [16], f [16], errlog [256];
     harness_bin ("carewatch", exe, sizeof exe);
-    snprintf (p, sizeof p, "%d", port);
     snprintf (f, sizeof f, "%d", fail_first);
-    snprintf (errlog, sizeof errlog, "logs/%s-receiver-%d.log", h->name, port);
-    self->port = port;
     snprintf (self->log, sizeof self->log, "%s", log);
-    pid_t pid = fork ();
-    if (pid == 0) {
-        int fd = open (errlog, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (fd >= 0) {
-            dup2 (fd, 2);
-            close (fd);
+    for (int attempt = 0; attempt < 5; attempt++, port = it_free_port ()) {
+        snprintf (p, sizeof p, "%d", port);
+        snprintf (errlog, sizeof errlog, "logs/%s-receiver-%d.log", h->name, port);
+        self->port = port;
+        pid_t pid = fork ();
+        if (pid == 0) {
+            int fd = open (errlog, O_WRONLY | O_CREAT | O_APPEND, 0644);
+            if (fd >= 0) {
+                dup2 (fd, 2);
+                close (fd);
+            }
+            execl (exe, exe, "receive", "--port", p, "--secret", secret, "--fail-first", f, "--log", log,
+                   (char *) NULL);
+            fprintf (stderr, "exec %s: %s\n", exe, strerror (errno));
+            _exit (127);
         }
-        execl (exe, exe, "receive", "--port", p, "--secret", secret, "--fail-first", f, "--log", log,
-               (char *) NULL);
-        fprintf (stderr, "exec %s: %s\n", exe, strerror (errno));
-        _exit (127);
-    }
-    self->pid = pid;
-    long long deadline = harness_now_ms () + 10000;
-    while (!it_port_open (port)) {
-        if (harness_now_ms () > deadline || waitpid (pid, NULL, WNOHANG) == pid) {
-            fprintf (stderr, "receiver on port %d did not start\n", port);
+        self->pid = pid;
+        long long deadline = harness_now_ms () + 10000;
+        bool exited = false;
+        while (!it_port_open (port) && !exited && harness_now_ms () < deadline) {
+            exited = waitpid (pid, NULL, WNOHANG) == pid;
+            usleep (10000);
+        }
+        //  Listening, and ours: the process is still there.
+        if (!exited && waitpid (pid, NULL, WNOHANG) == 0 && it_port_open (port))
+            return 0;
+        if (!exited) {
             kill (pid, SIGKILL);
             waitpid (pid, NULL, 0);
-            self->pid = 0;
-            return -1;
         }
-        usleep (10000);
+        self->pid = 0;
+        fprintf (stderr, "receiver on port %d did not start; trying another port\n", port);
     }
-    return 0;
+    return -1;
 }
 
 //  SIGTERMs a receiver; returns its exit status, or -1 (then killed).

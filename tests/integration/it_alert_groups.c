@@ -50,14 +50,8 @@ main (void)
     harness_t h;
     if (harness_init (&h, "alert_groups"))
         return 1;
+    it_start (&h);
     const char *services [] = { "intake", "calc", "alert" };
-    for (int i = 0; i < 3; i++)
-        CHECK (harness_start (&h, services [i]) > 0);
-    for (int i = 0; i < 3; i++)
-        CHECK_INT (harness_ping (harness_endpoint (&h, services [i]), 30000, NULL, NULL, 0), 0);
-    it_db = db_new (h.db_url, "test", 10000);
-    char err [256];
-    CHECK_INT (db_connect (it_db, 10000, err, sizeof err), 0);
 
     it_receiver_t rp, rg, rd;
     char lp [128], lg [128], ld [128];

@@ -23,14 +23,8 @@ main (void)
     setenv ("CAREWATCH_WEBHOOK_RETRY_MS", "2000", 1);
     //  Data that is due and missing fires too (one alert for the feed).
     setenv ("CAREWATCH_MISSING_CHECK_MS", "300", 1);
+    it_start (&h);
     const char *services [] = { "intake", "calc", "alert" };
-    for (int i = 0; i < 3; i++)
-        CHECK (harness_start (&h, services [i]) > 0);
-    for (int i = 0; i < 3; i++)
-        CHECK_INT (harness_ping (harness_endpoint (&h, services [i]), 30000, NULL, NULL, 0), 0);
-    it_db = db_new (h.db_url, "test", 10000);
-    char err [256];
-    CHECK_INT (db_connect (it_db, 10000, err, sizeof err), 0);
 
     //  The black hole: connections complete (the backlog), nothing answers.
     int hole = socket (AF_INET, SOCK_STREAM, 0);

@@ -101,24 +101,33 @@ harness_init (harness_t *self, const char *name)
 }
 
 void
-harness_export (harness_t *self)
+harness_setenv (const harness_setup_t *e)
 {
     char port [16];
-    snprintf (port, sizeof port, "%d", self->http_port);
-    setenv ("CAREWATCH_DATABASE_URL", self->db_url, 1);
-    setenv ("CAREWATCH_INTAKE_ENDPOINT", self->intake, 1);
-    setenv ("CAREWATCH_CALC_ENDPOINT", self->calc, 1);
-    setenv ("CAREWATCH_CALC_EVENTS", self->calc_events, 1);
-    setenv ("CAREWATCH_CALC_CONTROL", self->calc_control, 1);
-    setenv ("CAREWATCH_ALERT_STREAM", self->alert_stream, 1);
-    setenv ("CAREWATCH_ALERT_CONTROL", self->alert_control, 1);
-    setenv ("CAREWATCH_EXPORT_ENDPOINT", self->export_, 1);
-    setenv ("CAREWATCH_GATEWAY_CONTROL", self->gateway_control, 1);
+    snprintf (port, sizeof port, "%d", e->http_port);
+    setenv ("CAREWATCH_DATABASE_URL", e->db_url, 1);
+    setenv ("CAREWATCH_INTAKE_ENDPOINT", e->intake, 1);
+    setenv ("CAREWATCH_CALC_ENDPOINT", e->calc, 1);
+    setenv ("CAREWATCH_CALC_EVENTS", e->calc_events, 1);
+    setenv ("CAREWATCH_CALC_CONTROL", e->calc_control, 1);
+    setenv ("CAREWATCH_ALERT_STREAM", e->alert_stream, 1);
+    setenv ("CAREWATCH_ALERT_CONTROL", e->alert_control, 1);
+    setenv ("CAREWATCH_EXPORT_ENDPOINT", e->export_, 1);
+    setenv ("CAREWATCH_GATEWAY_CONTROL", e->gateway_control, 1);
     setenv ("CAREWATCH_HTTP_PORT", port, 1);
-    setenv ("CAREWATCH_LOG_LEVEL", "debug", 1);
-    //  The test receivers listen on loopback, which webhooks may not
-    //  reach unless allowed.
+    setenv ("CAREWATCH_LOG_LEVEL", e->log_level, 1);
+    //  The receivers listen on loopback, which webhooks may not reach
+    //  unless allowed.
     setenv ("CAREWATCH_WEBHOOK_ALLOW", "127.0.0.0/8", 1);
+}
+
+void
+harness_export (harness_t *self)
+{
+    harness_setup_t e = { self->db_url, self->intake, self->calc, self->calc_events, self->calc_control,
+                          self->alert_stream, self->alert_control, self->export_, self->gateway_control,
+                          self->http_port, "debug" };
+    harness_setenv (&e);
 }
 
 const char *
@@ -143,16 +152,8 @@ harness_start (harness_t *self, const char *service)
     snprintf (log, sizeof log, "logs/%s-%s.log", self->name, service);
     harness_export (self);
     pid_t pid = fork ();
-    if (pid == 0) {
-        int fd = open (log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (fd >= 0) {
-            dup2 (fd, 2);
-            close (fd);
-        }
-        execl (exe, exe, (char *) NULL);
-        fprintf (stderr, "exec %s: %s\n", exe, strerror (errno));
-        _exit (127);
-    }
+    if (pid == 0)
+        harness_exec (exe, log, false);
     self->pids [self->nprocs] = pid;
     snprintf (self->procs [self->nprocs], 32, "%s", service);
     self->nprocs++;
@@ -351,4 +352,17 @@ harness_connect (const char *src, int port)
         return -1;
     }
     return fd;
+}
+
+void
+harness_exec (const char *exe, const char *log, bool truncate)
+{
+    int fd = open (log, O_WRONLY | O_CREAT | (truncate ? O_TRUNC : O_APPEND), 0644);
+    if (fd >= 0) {
+        dup2 (fd, 2);
+        close (fd);
+    }
+    execl (exe, exe, (char *) NULL);
+    fprintf (stderr, "exec %s: %s\n", exe, strerror (errno));
+    _exit (127);
 }

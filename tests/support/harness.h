@@ -39,6 +39,19 @@ int harness_init (harness_t *self, const char *name);
 //  environment (children inherit them).
 void harness_export (harness_t *self);
 
+//  The endpoints and database of one installation under test, as
+//  harness_setenv takes them (the benchmarks fill theirs too).
+typedef struct {
+    const char *db_url, *intake, *calc, *calc_events, *calc_control;
+    const char *alert_stream, *alert_control, *export_, *gateway_control;
+    int http_port;
+    const char *log_level;
+} harness_setup_t;
+
+//  Sets the CAREWATCH_* variables a service reads for setup, and allows
+//  webhooks to loopback (where tests and benchmarks run their receivers).
+void harness_setenv (const harness_setup_t *setup);
+
 //  Starts carewatch-<service> with the harness environment; its stderr
 //  goes to <build>/tests/logs/<name>-<service>.log.  Returns its pid or -1.
 pid_t harness_start (harness_t *self, const char *service);
@@ -77,6 +90,10 @@ harness_resp_t harness_http (int port, const char *path, const char *key, const 
 //  A TCP connection to 127.0.0.1:port from the loopback address src (NULL:
 //  any), for tests that speak raw HTTP.  Returns the socket, or -1.
 int harness_connect (const char *src, int port);
+
+//  In a forked child: stderr to log (appended, or truncated first), then
+//  exec exe.  Never returns (exits 127 when exec fails).
+void harness_exec (const char *exe, const char *log, bool truncate) __attribute__ ((noreturn));
 
 //  Milliseconds on the monotonic clock.
 long long harness_now_ms (void);
