@@ -21,6 +21,7 @@
 #include "check.h"
 #include "db.h"
 #include "harness.h"
+#include "sample_figures.h"
 
 #include <curl/curl.h>
 #include <dirent.h>
@@ -41,16 +42,12 @@ static db_t *s_db;
 static int s_port;
 static char s_carewatch [512];
 
-
-
 // ---------------------------------------------------------------------
 //  HTTP
 
 //  GETs path as JSON (a new reference), checking 200; NULL otherwise.
-static int s_directorate_dashboards (json_t *ph);
-
-static json_t *
-s_get_json (const char *path, const char *key)
+json_t *
+sample_get_json (const char *path, const char *key)
 {
     harness_resp_t r = harness_http (s_port, path, key, NULL, NULL, 0);
     check_count++;
@@ -63,14 +60,14 @@ s_get_json (const char *path, const char *key)
     return j;
 }
 
-static const char *
-s_str (json_t *o, const char *key)
+const char *
+sample_str (json_t *o, const char *key)
 {
     return json_string_value (json_object_get (o, key)) ?: "(none)";
 }
 
-static double
-s_num (json_t *o, const char *key)
+double
+sample_num (json_t *o, const char *key)
 {
     return json_number_value (json_object_get (o, key));
 }
@@ -114,7 +111,8 @@ static struct {
     int n;
 } s_partners;
 
-static char s_reader [APIKEY_LEN + 1], s_admin [APIKEY_LEN + 1];
+char sample_reader [APIKEY_LEN + 1];
+static char s_admin [APIKEY_LEN + 1];
 static feed_file_t s_files [MAX_FILES];
 static int s_nfiles;
 static warning_t s_warnings [64];
@@ -155,7 +153,7 @@ s_start (harness_t *h)
         if (s_partners.n == MAX_PARTNERS)
             break;
         int k = s_partners.n++;
-        snprintf (s_partners.codes [k], 64, "%s", s_str (p, "code"));
+        snprintf (s_partners.codes [k], 64, "%s", sample_str (p, "code"));
         if (apikey_create (s_db, "partner", s_partners.codes [k], s_partners.codes [k], s_partners.keys [k],
                            err, sizeof err) < 0) {
             fprintf (stderr, "apikey_create %s: %s\n", s_partners.codes [k], err);
@@ -164,14 +162,14 @@ s_start (harness_t *h)
         }
     }
     json_decref (partners);
-    if (s_partners.n == 0 || apikey_create (s_db, "reader", NULL, "it_sample reader", s_reader, err, sizeof err) < 0
+    if (s_partners.n == 0 || apikey_create (s_db, "reader", NULL, "it_sample reader", sample_reader, err, sizeof err) < 0
     ||  apikey_create (s_db, "admin", NULL, "it_sample admin", s_admin, err, sizeof err) < 0) {
         fprintf (stderr, "keys: %s\n", err);
         return -1;
     }
     //  The HTTP side listens once /healthz answers.
     for (long long deadline = harness_now_ms () + 10000; harness_now_ms () < deadline; usleep (50000)) {
-        harness_resp_t r = harness_http (s_port, "/healthz", s_reader, NULL, NULL, 0);
+        harness_resp_t r = harness_http (s_port, "/healthz", sample_reader, NULL, NULL, 0);
         free (r.body);
         if (r.status == 200)
             return 0;
@@ -250,7 +248,7 @@ s_load (json_t *expected, const char *want_status)
             fprintf (stderr, "%s is not in expected.json\n", key);
             continue;
         }
-        CHECK_STR (f->partner, s_str (want, "partner"));
+        CHECK_STR (f->partner, sample_str (want, "partner"));
         harness_resp_t r = harness_http (s_port, "/v1/batches", s_partner_key (f->partner), "application/json", f->body,
                                           f->len);
         json_t *receipt = json_loadb (r.body, r.len, 0, NULL);
@@ -263,8 +261,8 @@ s_load (json_t *expected, const char *want_status)
         if (!receipt)
             continue;
         long long n = json_integer_value (json_object_get (want, "rows"));
-        CHECK_STR (s_str (receipt, "status"), want_status);
-        CHECK_STR (s_str (receipt, "batch_key"), s_str (want, "batch_key"));
+        CHECK_STR (sample_str (receipt, "status"), want_status);
+        CHECK_STR (sample_str (receipt, "batch_key"), sample_str (want, "batch_key"));
         CHECK_INT (json_integer_value (json_object_get (receipt, "accepted")), n);
         CHECK_INT (json_integer_value (json_object_get (receipt, "rejected")), 0);
         CHECK_INT (json_array_size (json_object_get (receipt, "errors")), 0);
@@ -282,8 +280,8 @@ s_load (json_t *expected, const char *want_status)
                     warning_t *x = &s_warnings [s_nwarnings++];
                     snprintf (x->file, sizeof x->file, "feeds/%.100s", f->name);
                     x->row = (int) json_integer_value (json_object_get (w, "row"));
-                    snprintf (x->code, sizeof x->code, "%s", s_str (w, "code"));
-                    fprintf (stderr, "warning %s row %d: %s (%s)\n", x->file, x->row, x->code, s_str (w, "message"));
+                    snprintf (x->code, sizeof x->code, "%s", sample_str (w, "code"));
+                    fprintf (stderr, "warning %s row %d: %s (%s)\n", x->file, x->row, x->code, sample_str (w, "message"));
                 }
         }
         else
@@ -307,421 +305,6 @@ s_caught_up (harness_t *h, int timeout_ms)
 }
 
 // ---------------------------------------------------------------------
-//  The corporate KPI scorecard, Q2 2022/23 (seed 001)
-
-static json_t *
-s_scorecard_row (json_t *doc, const char *indicator)
-{
-    size_t i, j;
-    json_t *g, *row;
-    json_array_foreach (json_object_get (doc, "groups"), i, g)
-        json_array_foreach (json_object_get (g, "rows"), j, row)
-            if (strcmp (s_str (row, "indicator"), indicator) == 0)
-                return row;
-    return NULL;
-}
-
-static int
-s_scorecard (json_t *expected, json_t *seed)
-{
-    int figures = 0;
-    json_t *ex = json_object_get (expected, "corporate_kpi_scorecard_q2_2022_23");
-    char path [128];
-    snprintf (path, sizeof path, "/v1/scorecards/%s?format=json", s_str (ex, "period"));
-    json_t *doc = s_get_json (path, s_reader);
-    if (!doc)
-        return 0;
-    CHECK_STR (s_str (doc, "report"), "scorecard");
-    json_t *period = json_object_get (doc, "period");
-    CHECK_STR (s_str (period, "code"), "FY2022-23Q2");
-    CHECK_STR (s_str (period, "previous"), "FY2022-23Q1");
-    CHECK_STR (s_str (period, "last_year"), "FY2021-22Q2");
-    size_t i;
-    json_t *kpi;
-    CHECK_INT (json_array_size (json_object_get (seed, "kpis")), 8);
-    json_array_foreach (json_object_get (seed, "kpis"), i, kpi) {
-        const char *code = s_str (kpi, "indicator");
-        json_t *row = s_scorecard_row (doc, code), *values = json_object_get (kpi, "values"),
-               *want = json_object_get (kpi, "expected");
-        check_count++;
-        if (!row) {
-            check_failures++;
-            fprintf (stderr, "scorecard: no row for %s\n", code);
-            continue;
-        }
-        const char *cols [3][2] = { { "last_year", "FY2021-22Q2" }, { "previous", "FY2022-23Q1" },
-                                    { "current", "FY2022-23Q2" } };
-        for (int c = 0; c < 3; c++) {
-            json_t *cell = json_object_get (row, cols [c][0]);
-            CHECK_STR (s_str (cell, "period"), cols [c][1]);
-            CHECK (json_is_number (json_object_get (cell, "value")));
-            CHECK_NEAR (s_num (cell, "value"), s_num (values, cols [c][1]), 1e-9);
-            figures++;
-        }
-        CHECK_NEAR (s_num (json_object_get (row, "target"), "value"), s_num (kpi, "target"), 1e-9);
-        CHECK_STR (s_str (row, "status"), s_str (want, "score"));
-        CHECK_STR (s_str (row, "short_trend"), s_str (want, "short_trend"));
-        CHECK_STR (s_str (row, "annual_trend"), s_str (want, "annual_trend"));
-        figures += 4;
-        if (strcmp (s_str (row, "status"), s_str (want, "score")) || strcmp (s_str (row, "short_trend"),
-            s_str (want, "short_trend")) || strcmp (s_str (row, "annual_trend"), s_str (want, "annual_trend")))
-            fprintf (stderr, "  (%s, seed 001 line %lld)\n", code,
-                     json_integer_value (json_object_get (json_object_get (kpi, "lines"), "row")));
-    }
-    //  The England comparators printed beside PI 2133, PI 501 and (copied)
-    //  PI 2134: "77.3% England 19/20" shows as "England 77.3 (2019/20)".
-    const char *k;
-    json_t *b;
-    json_object_foreach (json_object_get (ex, "england_benchmarks"), k, b) {
-        json_t *row = s_scorecard_row (doc, k);
-        char want [64];
-        snprintf (want, sizeof want, "England %g (2019/20)", s_num (b, "value"));
-        CHECK_STR (row ? s_str (row, "benchmark_text") : "(no row)", want);
-        figures++;
-    }
-    CHECK_STR (s_str (s_scorecard_row (doc, "pi-2134"), "benchmark_text"), "England 77.3 (2019/20)");
-    //  The Public Health dashboard (pi-1441, pi-2257, pi-2074, pi-2260).
-    json_t *dash = json_object_get (seed, "dashboard"), *annual = json_object_get (dash, "annual");
-    const char *names [3] = { "improved", "consistent", "worsening" };
-    int short_n [3] = { 0 }, annual_n [3] = { 0 }, on = 0, tol = 0, below = 0, reported = 0, due = 0;
-    json_t *ind;
-    json_array_foreach (json_object_get (dash, "indicators"), i, ind) {
-        json_t *row = s_scorecard_row (doc, json_string_value (ind));
-        if (!row)
-            continue;
-        due++;
-        reported += json_is_number (json_object_get (json_object_get (row, "current"), "value"));
-        for (int t = 0; t < 3; t++) {
-            short_n [t] += strcmp (s_str (row, "short_trend"), names [t]) == 0;
-            annual_n [t] += strcmp (s_str (row, "annual_trend"), names [t]) == 0;
-        }
-        on += strcmp (s_str (row, "status"), "on_target") == 0;
-        tol += strcmp (s_str (row, "status"), "tolerance") == 0;
-        below += strcmp (s_str (row, "status"), "below_target") == 0;
-    }
-    for (int t = 0; t < 3; t++) {
-        CHECK_INT (short_n [t], json_integer_value (json_object_get (dash, names [t])));
-        CHECK_INT (annual_n [t], json_integer_value (json_object_get (annual, names [t])));
-    }
-    CHECK_INT (due, json_integer_value (json_object_get (dash, "due")));
-    CHECK_INT (reported, json_integer_value (json_object_get (dash, "reported")));
-    CHECK_INT (on, json_integer_value (json_object_get (dash, "on_target")));
-    CHECK_INT (tol, json_integer_value (json_object_get (dash, "tolerance")));
-    CHECK_INT (below, json_integer_value (json_object_get (dash, "below_target")));
-    figures += 11;
-    json_decref (doc);
-    figures += s_directorate_dashboards (dash);
-    return figures;
-}
-
-//  The directorate dashboards of seed 001 as carewatch counts them: the
-//  scorecard's "dashboard" block filtered by owner.  A directorate takes
-//  in its services (pi-2257 is "Public Health and Wellbeing (Trading
-//  Standards)", pi-2074 "(Environmental Health)"), and an indicator is
-//  not due before its series begins, so the whole Q2 2022/23 scorecard
-//  has none missing, as the report has none (lines 3767-3769, 4099-4101).
-static int
-s_directorate_dashboards (json_t *ph)
-{
-    json_t *asc = json_object_get (ph, "adult_social_care");
-    struct { const char *owner; json_t *want; } d [2] = {
-        { "Public%20Health%20and%20Wellbeing", ph }, { "Adult%20Social%20Care", asc } };
-    int figures = 0;
-    for (int k = 0; k < 2; k++) {
-        char path [256];
-        snprintf (path, sizeof path, "/v1/scorecards/FY2022-23Q2?format=json&owner=%s", d [k].owner);
-        json_t *doc = s_get_json (path, s_reader), *dash = json_object_get (doc, "dashboard");
-        const char *keys [] = { "due", "reported", "missing", "on_target", "tolerance", "below_target" };
-        for (size_t i = 0; i < 6; i++) {
-            json_t *want = json_object_get (d [k].want, keys [i]);
-            if (!json_is_integer (want))
-                continue;       //  a chart whose numbers the extraction lost
-            check_count++;
-            if (json_integer_value (json_object_get (dash, keys [i])) != json_integer_value (want)) {
-                check_failures++;
-                fprintf (stderr, "%s dashboard %s = %lld, want %lld (seed 001)\n", d [k].owner, keys [i],
-                         (long long) json_integer_value (json_object_get (dash, keys [i])),
-                         (long long) json_integer_value (want));
-            }
-            figures++;
-        }
-        json_decref (doc);
-    }
-    //  The trends of the Public Health dashboard.
-    json_t *doc = s_get_json ("/v1/scorecards/FY2022-23Q2?format=json&owner=Public%20Health%20and%20Wellbeing",
-                              s_reader);
-    json_t *dash = json_object_get (doc, "dashboard");
-    const char *names [3] = { "improved", "consistent", "worsening" };
-    for (int t = 0; t < 3; t++) {
-        CHECK_INT (json_integer_value (json_object_get (json_object_get (dash, "short_trend"), names [t])),
-                   json_integer_value (json_object_get (ph, names [t])));
-        CHECK_INT (json_integer_value (json_object_get (json_object_get (dash, "annual_trend"), names [t])),
-                   json_integer_value (json_object_get (json_object_get (ph, "annual"), names [t])));
-        figures += 2;
-    }
-    json_decref (doc);
-    //  A service alone is just its own indicator.
-    doc = s_get_json ("/v1/scorecards/FY2022-23Q2?format=json&owner=Public%20Health%20and%20Wellbeing"
-                      "%20(Trading%20Standards)", s_reader);
-    CHECK_INT (json_integer_value (json_object_get (json_object_get (doc, "dashboard"), "due")), 1);
-    json_decref (doc);
-    //  The whole quarter: nothing missing, as in the report.
-    doc = s_get_json ("/v1/scorecards/FY2022-23Q2?format=json", s_reader);
-    dash = json_object_get (doc, "dashboard");
-    printf ("Q2 2022/23 scorecard: due %lld, reported %lld, missing %lld\n",
-            (long long) json_integer_value (json_object_get (dash, "due")),
-            (long long) json_integer_value (json_object_get (dash, "reported")),
-            (long long) json_integer_value (json_object_get (dash, "missing")));
-    CHECK_INT (json_integer_value (json_object_get (dash, "missing")), 0);
-    size_t g, r;
-    json_t *group, *row;
-    json_array_foreach (json_object_get (doc, "groups"), g, group)
-        json_array_foreach (json_object_get (group, "rows"), r, row)
-            if (!json_is_number (json_object_get (json_object_get (row, "current"), "value")))
-                fprintf (stderr, "missing in Q2 2022/23: %s (%s)\n", s_str (row, "indicator"), s_str (row, "name"));
-    json_decref (doc);
-    return figures + 2;
-}
-
-// ---------------------------------------------------------------------
-//  Seed 000's "Our progress" table
-
-static json_t *
-s_progress_cell (json_t *doc, const char *indicator, const char *period, json_t **row_out)
-{
-    size_t i, j;
-    json_t *row, *cell;
-    *row_out = NULL;
-    json_array_foreach (json_object_get (doc, "rows"), i, row)
-        if (strcmp (s_str (row, "indicator"), indicator) == 0) {
-            *row_out = row;
-            json_array_foreach (json_object_get (row, "values"), j, cell)
-                if (strcmp (s_str (cell, "period"), period) == 0)
-                    return cell;
-        }
-    return NULL;
-}
-
-//  Seed 000's childhood vaccinations for 2024/25 (lines 308-321), scored
-//  as the report scores them: a figure printed at the 95% target meets it
-//  (PCV first dose 95%, the 24-month booster 95.0%, which the practices
-//  add up to 94.995%), the other twelve are below.
-static int
-s_vaccination_statuses (json_t *expected)
-{
-    size_t i;
-    json_t *x;
-    int on = 0, below = 0, figures = 0;
-    json_array_foreach (json_object_get (expected, "progress_table_seed000"), i, x) {
-        const char *ind = s_str (x, "indicator");
-        if (strncmp (ind, "vacc-", 5) || strcmp (s_str (x, "period"), "FY2024-25")
-        ||  !json_is_number (json_object_get (x, "value")))
-            continue;
-        const char *want = s_num (x, "value") >= 95 ? "on_target" : "below_target";
-        char path [256];
-        snprintf (path, sizeof path, "/v1/indicators/%s/values?org_unit=dudley&breakdown=total&from=FY2024-25"
-                  "&to=FY2024-25", ind);
-        json_t *v = s_get_json (path, s_reader);
-        const char *got = s_str (json_array_get (v, 0), "status");
-        check_count++;
-        if (strcmp (got, want)) {
-            check_failures++;
-            fprintf (stderr, "%s FY2024-25 status %s, want %s (printed \"%s\", seed 000 line %lld)\n", ind, got, want,
-                     s_str (x, "printed"), (long long) json_integer_value (json_object_get (x, "line")));
-        }
-        on += strcmp (got, "on_target") == 0;
-        below += strcmp (got, "below_target") == 0;
-        figures++;
-        json_decref (v);
-    }
-    CHECK_INT (on, 2);
-    CHECK_INT (below, 12);
-    return figures;
-}
-
-static int
-s_progress (json_t *expected)
-{
-    int figures = 0;
-    json_t *doc = s_get_json ("/v1/progress?format=json&period=FY2024-25", s_reader);
-    if (!doc)
-        return 0;
-    json_t *years = json_object_get (doc, "years");
-    CHECK_STR (json_string_value (json_array_get (years, 0)), "FY2022-23");
-    CHECK_STR (json_string_value (json_array_get (years, 1)), "FY2023-24");
-    CHECK_STR (json_string_value (json_array_get (years, 2)), "FY2024-25");
-    json_t *place = json_object_get (json_object_get (expected, "synthetic"), "place_yearly");
-    size_t i;
-    json_t *x;
-    json_array_foreach (json_object_get (expected, "progress_table_seed000"), i, x) {
-        const char *ind = s_str (x, "indicator"), *period = s_str (x, "period");
-        json_t *row, *cell = s_progress_cell (doc, ind, period, &row);
-        json_t *syn = json_object_get (json_object_get (place, ind), period);
-        bool printed = json_is_number (json_object_get (x, "value"));
-        char where [160];
-        snprintf (where, sizeof where, "%s %s (seed 000 line %lld)", ind, period,
-                  json_integer_value (json_object_get (x, "line")));
-        if (!row) {
-            //  Only a row the seed leaves blank in every column may be
-            //  absent (early cancer detection: calendar years, footnoted).
-            check_count++;
-            if (printed) {
-                check_failures++;
-                fprintf (stderr, "progress: no row for %s\n", where);
-            }
-            continue;
-        }
-        check_count++;
-        if (!cell) {
-            check_failures++;
-            fprintf (stderr, "progress: no %s column for %s\n", period, where);
-            continue;
-        }
-        double got = s_num (cell, "value");
-        bool have = json_is_number (json_object_get (cell, "value"));
-        if (printed && json_object_get (x, "dudley_numerator")) {
-            //  Aggregated from the synthetic practices: the published
-            //  figure at one decimal, from exactly the calibrated counts.
-            double want = s_num (x, "value");
-            check_count++;
-            if (!have || fabs (round (got * 10) / 10 - want) > 1e-9) {
-                check_failures++;
-                fprintf (stderr, "progress %s = %.6g, want %s (printed %s)\n", where, got,
-                         have ? "it to round to" : "a value", s_str (x, "printed"));
-            }
-            char path [256];
-            snprintf (path, sizeof path, "/v1/indicators/%s/values?org_unit=dudley&breakdown=total&from=%s&to=%s",
-                      ind, period, period);
-            json_t *v = s_get_json (path, s_reader), *v0 = json_array_get (v, 0);
-            CHECK_INT (json_array_size (v), 1);
-            CHECK_NEAR (s_num (v0, "numerator"), s_num (x, "dudley_numerator"), 1e-9);
-            CHECK_NEAR (s_num (v0, "denominator"), s_num (x, "dudley_denominator"), 1e-9);
-            CHECK_NEAR (s_num (v0, "value"), got, 1e-9);
-            json_decref (v);
-        }
-        else if (printed) {
-            check_count++;
-            if (!have || fabs (got - s_num (x, "value")) > 1e-9) {
-                check_failures++;
-                fprintf (stderr, "progress %s = %s%.10g, want %.10g (printed \"%s\")\n", where, have ? "" : "(null) ",
-                         got, s_num (x, "value"), s_str (x, "printed"));
-            }
-        }
-        else if (syn) {
-            //  Blank in the seed; the synthetic series fills the year.
-            CHECK (have);
-            CHECK_NEAR (got, s_num (syn, "value"), 5e-5);
-        }
-        else {
-            check_count++;
-            if (have) {
-                check_failures++;
-                fprintf (stderr, "progress %s = %g, but the seed leaves it blank\n", where, got);
-            }
-        }
-        figures++;
-        json_t *foot = json_object_get (x, "footnote");
-        if (foot) {
-            CHECK_STR (s_str (cell, "footnote"), json_string_value (foot));
-            figures++;
-        }
-        //  The 2024/25 target column.
-        json_t *target = json_object_get (row, "target");
-        const char *ttext = json_string_value (json_object_get (x, "target_text"));
-        if (ttext) {
-            double lo, hi;
-            CHECK_STR (s_str (target, "text"), ttext);
-            if (sscanf (ttext, "%lf-%lf%%", &lo, &hi) == 2) {
-                CHECK_STR (s_str (target, "kind"), "range");
-                CHECK_NEAR (s_num (target, "lower"), lo, 1e-9);
-                CHECK_NEAR (s_num (target, "upper"), hi, 1e-9);
-            }
-            else {
-                CHECK_STR (s_str (target, "kind"), "min");
-                CHECK_NEAR (s_num (target, "value"), atof (ttext), 1e-9);
-            }
-            figures++;
-        }
-        else if (json_object_get (x, "target_elsewhere")) {
-            //  Hypertension: blank cell, 80% in the narrative (line 146).
-            CHECK_NEAR (s_num (target, "value"), atof (s_str (x, "target_elsewhere")), 1e-9);
-            figures++;
-        }
-    }
-    json_decref (doc);
-    return figures;
-}
-
-// ---------------------------------------------------------------------
-//  The health inequalities tables (seed 003 Figs 5-7)
-
-static int
-s_inequalities (json_t *expected)
-{
-    int figures = 0;
-    size_t i;
-    json_t *x;
-    const char *orgs [3][2] = { { "dudley", "dudley" }, { "west-midlands", "west_midlands" },
-                                { "england", "england" } };
-    bool default_checked = false;
-    json_array_foreach (json_object_get (expected, "health_inequalities"), i, x) {
-        const char *ind = s_str (x, "indicator"), *period = s_str (x, "period");
-        for (int o = 0; o < 3; o++) {
-            json_t *want = json_object_get (x, orgs [o][1]);
-            if (!json_is_number (want))
-                continue;       //  a blank West Midlands cell
-            char path [256];
-            snprintf (path, sizeof path, "/v1/indicators/%s/values?org_unit=%s&breakdown=total", ind, orgs [o][0]);
-            json_t *vals = s_get_json (path, s_reader), *v, *found = NULL;
-            size_t j;
-            json_array_foreach (vals, j, v)
-                if (strcmp (s_str (v, "period"), period) == 0)
-                    found = v;
-            check_count++;
-            if (!found || fabs (s_num (found, "value") - json_number_value (want)) > 1e-9) {
-                check_failures++;
-                fprintf (stderr, "%s %s %s = %g, want %g (seed 003 line %lld)\n", ind, orgs [o][0], period,
-                         found ? s_num (found, "value") : -1, json_number_value (want),
-                         json_integer_value (json_object_get (x, "line")));
-            }
-            figures++;
-            if (found && o == 2 && !default_checked) {
-                default_checked = true;
-                //  Without org_unit the values are Dudley's (the documented
-                //  default); "*" gives every org unit.
-                snprintf (path, sizeof path, "/v1/indicators/%s/values?breakdown=total", ind);
-                json_t *plain = s_get_json (path, s_reader), *all;
-                size_t k;
-                json_array_foreach (plain, k, all)
-                    CHECK_STR (s_str (all, "org_unit"), "dudley");
-                CHECK (json_array_size (plain) > 0);
-                snprintf (path, sizeof path, "/v1/indicators/%s/values?breakdown=total&org_unit=*", ind);
-                json_t *every = s_get_json (path, s_reader);
-                bool england = false;
-                json_array_foreach (every, k, all)
-                    england = england || strcmp (s_str (all, "org_unit"), "england") == 0;
-                CHECK (england);
-                printf ("values of %s: the default is Dudley's %zu, org_unit=* gives %zu\n", ind,
-                        json_array_size (plain), json_array_size (every));
-                json_decref (every);
-                json_decref (plain);
-            }
-            if (found && o == 0) {
-                //  "Dudley compared to England", as rated.
-                char rating [64];
-                snprintf (rating, sizeof rating, "%s", s_str (x, "dudley_compared_to_england"));
-                for (char *c = rating; *c; c++)
-                    *c = *c == ' ' ? '_' : (char) (*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-                CHECK_STR (s_str (found, "benchmark"), rating);
-                figures++;
-            }
-            json_decref (vals);
-        }
-    }
-    return figures;
-}
-
-// ---------------------------------------------------------------------
 //  Data-quality warnings: in the receipts, and the figures kept
 
 static int
@@ -736,7 +319,7 @@ s_dq_warnings (json_t *expected)
             continue;
         want_n++;
         //  The row's number in its file.
-        const char *file = s_str (w, "file");
+        const char *file = sample_str (w, "file");
         int row = 0;
         for (int f = 0; f < s_nfiles; f++) {
             char name [160];
@@ -746,9 +329,9 @@ s_dq_warnings (json_t *expected)
             json_t *doc = json_loadb (s_files [f].body, s_files [f].len, 0, NULL), *o;
             size_t j;
             json_array_foreach (json_object_get (doc, "observations"), j, o)
-                if (!row && strcmp (s_str (o, "data_element"), s_str (w, "data_element")) == 0
-                &&  strcmp (s_str (o, "org_unit"), s_str (w, "org_unit")) == 0
-                &&  strcmp (s_str (o, "period"), s_str (w, "period")) == 0)
+                if (!row && strcmp (sample_str (o, "data_element"), sample_str (w, "data_element")) == 0
+                &&  strcmp (sample_str (o, "org_unit"), sample_str (w, "org_unit")) == 0
+                &&  strcmp (sample_str (o, "period"), sample_str (w, "period")) == 0)
                     row = (int) j + 1;
             json_decref (doc);
         }
@@ -759,33 +342,33 @@ s_dq_warnings (json_t *expected)
         check_count++;
         if (!got) {
             check_failures++;
-            fprintf (stderr, "no %s warning for %s row %d (%s)\n", code, file, row, s_str (w, "seed_line"));
+            fprintf (stderr, "no %s warning for %s row %d (%s)\n", code, file, row, sample_str (w, "seed_line"));
         }
         //  Stored as published.
         char sql [512];
         snprintf (sql, sizeof sql, "select value from observations where current and data_element = '%s'"
-                  " and org_unit = '%s' and period = '%s' and breakdown = '%s'", s_str (w, "data_element"),
-                  s_str (w, "org_unit"), s_str (w, "period"), s_str (w, "breakdown"));
-        CHECK_NEAR (atof (harness_query (s_db, sql)), s_num (w, "value"), 1e-9);
+                  " and org_unit = '%s' and period = '%s' and breakdown = '%s'", sample_str (w, "data_element"),
+                  sample_str (w, "org_unit"), sample_str (w, "period"), sample_str (w, "breakdown"));
+        CHECK_NEAR (atof (harness_query (s_db, sql)), sample_num (w, "value"), 1e-9);
         figures += 2;
     }
     CHECK_INT (s_nwarnings, want_n);
     CHECK_INT (want_n, 2);
     //  The values endpoint gives the occupancy as published.
-    json_t *v = s_get_json ("/v1/indicators/virtual-ward-occupancy/values?org_unit=dudley", s_reader);
+    json_t *v = sample_get_json ("/v1/indicators/virtual-ward-occupancy/values?org_unit=dudley", sample_reader);
     CHECK_INT (json_array_size (v), 1);
-    CHECK_STR (s_str (json_array_get (v, 0), "period"), "2025-03-24");
-    CHECK_NEAR (s_num (json_array_get (v, 0), "value"), 113.8, 1e-9);
+    CHECK_STR (sample_str (json_array_get (v, 0), "period"), "2025-03-24");
+    CHECK_NEAR (sample_num (json_array_get (v, 0), "value"), 113.8, 1e-9);
     json_decref (v);
     //  The stored receipt keeps the warning too.
     for (int f = 0; f < s_nfiles; f++)
         if (strcmp (s_files [f].name, "ohid-kpi-benchmarks.json") == 0) {
             char path [64];
             snprintf (path, sizeof path, "/v1/batches/%lld", s_files [f].batch_id);
-            json_t *b = s_get_json (path, s_reader);
+            json_t *b = sample_get_json (path, sample_reader);
             json_t *ws = json_object_get (json_object_get (b, "receipt"), "warnings");
             CHECK_INT (json_array_size (ws), 1);
-            CHECK_STR (s_str (json_array_get (ws, 0), "code"), "same_as_other_element");
+            CHECK_STR (sample_str (json_array_get (ws, 0), "code"), "same_as_other_element");
             json_decref (b);
         }
     return figures + 1;
@@ -855,18 +438,18 @@ main (void)
     for (int t = 0; t < 2; t++) {
         char path [256];
         snprintf (path, sizeof path, "/v1/indicators/%s/values?from=FY2022-23Q2&to=FY2022-23Q2", telecare [t][0]);
-        json_t *v = s_get_json (path, s_reader);
-        CHECK_NEAR (s_num (json_array_get (v, 0), "value"), atof (telecare [t][1]), 1e-9);
-        CHECK_STR (s_str (json_array_get (v, 0), "org_unit"), "dudley");
+        json_t *v = sample_get_json (path, sample_reader);
+        CHECK_NEAR (sample_num (json_array_get (v, 0), "value"), atof (telecare [t][1]), 1e-9);
+        CHECK_STR (sample_str (json_array_get (v, 0), "org_unit"), "dudley");
         json_decref (v);
     }
     //  Seed 004's Integration Agreement: 40 of 43 practices, as at the
     //  strategy's year (approved 1 November 2022), 93.0%.
-    json_t *ia = s_get_json ("/v1/indicators/integration-agreement-practices/values?from=FY2022-23&to=FY2022-23",
-                             s_reader);
-    CHECK_NEAR (s_num (json_array_get (ia, 0), "numerator"), 40, 0);
-    CHECK_NEAR (s_num (json_array_get (ia, 0), "denominator"), 43, 0);
-    CHECK_NEAR (s_num (json_array_get (ia, 0), "value"), 4000.0 / 43, 1e-9);
+    json_t *ia = sample_get_json ("/v1/indicators/integration-agreement-practices/values?from=FY2022-23&to=FY2022-23",
+                             sample_reader);
+    CHECK_NEAR (sample_num (json_array_get (ia, 0), "numerator"), 40, 0);
+    CHECK_NEAR (sample_num (json_array_get (ia, 0), "denominator"), 43, 0);
+    CHECK_NEAR (sample_num (json_array_get (ia, 0), "value"), 4000.0 / 43, 1e-9);
     json_decref (ia);
     //  One place figure per quarter (issue 14): the synthetic practices'
     //  smoking at delivery adds up, for the quarters pi-2260 publishes, to
@@ -881,9 +464,9 @@ main (void)
         CHECK_STR (harness_query (s_db, sql), quarters [q][1]);
     }
 
-    int kpi = s_scorecard (expected, seed);
-    int progress = s_progress (expected) + s_vaccination_statuses (expected);
-    int hi = s_inequalities (expected);
+    int kpi = sample_scorecard (expected, seed);
+    int progress = sample_progress (expected) + sample_vaccination_statuses (expected);
+    int hi = sample_inequalities (expected);
     int dq = s_dq_warnings (expected);
     long long t4 = harness_now_ms ();
     fprintf (stderr, "checked %d scorecard, %d progress-table, %d health-inequalities and %d warning figures"
