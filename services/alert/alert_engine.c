@@ -537,7 +537,7 @@ s_missing_by_feed (alert_engine_t *self, int today, json_t *groups, char *err, s
         " join lateral (select org_unit, min (period_end) as first_end from observations"
         "   where data_element = i.data_element and breakdown = 'total' group by org_unit) o on true"
         " join org_units u on u.code = o.org_unit and u.level not in ('england', 'region')"
-        " where coalesce (i.definition -> 'alert' ->> 'data_due', 'true') <> 'false'"
+        " where indicator_expected (i.definition)"
         " and coalesce (i.definition -> 'alert' ->> 'data_missing', 'true') <> 'false'"
         " and i.frequency in ('month', 'quarter', 'year', 'calendar_year', 'calendar_quarter', 'rolling_12')"
         " order by 1, 5", 0, NULL, DB_TUPLES, err, errlen);

@@ -135,7 +135,7 @@ s_scorecard_rows (db_t *db, const char *const *q, char *err, size_t errlen)
         " (select o.value::text || '|' || o.period from observations o where o.current and o.org_unit = 'england'"
         "   and o.breakdown = 'total' and o.data_element = i.definition ->> 'benchmark_element'"
         "   order by o.period_end desc limit 1),"
-        " coalesce (i.definition -> 'alert' ->> 'data_due', 'true') <> 'false'"
+        " indicator_expected (i.definition)"
         " from indicators i"
         " left join indicator_values c on c.indicator = i.code and c.org_unit = $1 and c.period = $2 and c.breakdown = 'total'"
         " left join indicator_values pv on pv.indicator = i.code and pv.org_unit = $1 and pv.period = $3 and pv.breakdown = 'total'"
@@ -148,7 +148,7 @@ s_scorecard_rows (db_t *db, const char *const *q, char *err, size_t errlen)
         //  had begun by the end of the period.  An indicator is not due
         //  before it exists (the Women's Health Hub's first value is Q4
         //  2024/25), nor when it comes from a one-off publication.
-        " and (c.indicator is not null or (coalesce (i.definition -> 'alert' ->> 'data_due', 'true') <> 'false'"
+        " and (c.indicator is not null or (indicator_expected (i.definition)"
         "   and exists (select 1 from indicator_values v where v.indicator = i.code"
         "   and v.org_unit = $1 and v.breakdown = 'total' and v.period_end <= $9::date)))"
         " order by i.domain, i.code", 9, q, DB_TUPLES, err, errlen);

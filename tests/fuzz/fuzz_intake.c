@@ -75,7 +75,9 @@ fuzz_intake_ref (void)
 }
 
 //  Strict UTF-8, as Jansson and PostgreSQL read it: no overlong forms,
-//  no surrogates, nothing past U+10FFFF.
+//  no surrogates, nothing past U+10FFFF.  Written apart from common/utf8
+//  on purpose: it is the oracle that checks what intake (which uses
+//  common/utf8) lets through, so it must not share that code's mistakes.
 bool
 fuzz_utf8_valid (const char *text, size_t len)
 {

@@ -44,7 +44,7 @@ main (void)
               hole_port);
     CHECK_INT (it_cli (&h, args), 0);
     snprintf (args, sizeof args, "subscribe --subscriber good --webhook http://127.0.0.1:%d/hook --secret " SECRET,
-              good_port);
+              good.port);
     CHECK_INT (it_cli (&h, args), 0);
     //  Past the subscription check, as an old row or a hand edit would be.
     CHECK_STR (harness_query (it_db, "insert into subscriptions (subscriber, channel, url, secret) values ('metadata',"
