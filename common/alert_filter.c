@@ -83,6 +83,58 @@ alert_filter_matches (json_t *filter, const alert_facts_t *f)
     return true;
 }
 
+//  The keys that say how notifications are delivered (alert_filter.h):
+//  group_by, group_wait, digest, inhibit.  Returns 0, or -1 with err.
+static int
+s_check_delivery (const char *key, json_t *v, char *err, size_t errlen)
+{
+    if (strcmp (key, "group_by") == 0) {
+        size_t i;
+        json_t *item;
+        if (!json_is_array (v)) {
+            snprintf (err, errlen, "filter.group_by must be an array of rule, indicator, org_unit, domain");
+            return -1;
+        }
+        json_array_foreach (v, i, item) {
+            const char *g = json_string_value (item);
+            if (!g || (strcmp (g, "rule") && strcmp (g, "indicator") && strcmp (g, "org_unit")
+                       && strcmp (g, "domain"))) {
+                snprintf (err, errlen, "filter.group_by[%zu] must be rule, indicator, org_unit or domain", i);
+                return -1;
+            }
+        }
+    }
+    else if (strcmp (key, "inhibit") == 0) {
+        size_t i;
+        json_t *item;
+        if (!json_is_array (v)) {
+            snprintf (err, errlen, "filter.inhibit must be an array; the one inhibition a subscriber chooses is"
+                      " \"children\"");
+            return -1;
+        }
+        json_array_foreach (v, i, item)
+            if (!json_string_value (item) || strcmp (json_string_value (item), "children")) {
+                snprintf (err, errlen, "filter.inhibit[%zu] must be \"children\" (a practice's or PCN's breach"
+                          " is muted while its place or PCN has the same one)", i);
+                return -1;
+            }
+    }
+    else if (strcmp (key, "group_wait") == 0) {
+        if (!json_is_integer (v) || json_integer_value (v) < 0 || json_integer_value (v) > 86400) {
+            snprintf (err, errlen, "filter.group_wait must be whole seconds from 0 to 86400");
+            return -1;
+        }
+    }
+    else if (strcmp (key, "digest") == 0) {
+        const char *d = json_string_value (v);
+        if (!d || (strcmp (d, "daily") && strcmp (d, "weekly"))) {
+            snprintf (err, errlen, "filter.digest must be daily or weekly");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 alert_filter_check (json_t *filter, char *err, size_t errlen)
 {
@@ -119,49 +171,10 @@ alert_filter_check (json_t *filter, char *err, size_t errlen)
                 return -1;
             }
         }
-        else if (strcmp (key, "group_by") == 0) {
-            size_t i;
-            json_t *item;
-            if (!json_is_array (v)) {
-                snprintf (err, errlen, "filter.group_by must be an array of rule, indicator, org_unit, domain");
+        else if (strcmp (key, "group_by") == 0 || strcmp (key, "group_wait") == 0 || strcmp (key, "digest") == 0
+             ||  strcmp (key, "inhibit") == 0) {
+            if (s_check_delivery (key, v, err, errlen))
                 return -1;
-            }
-            json_array_foreach (v, i, item) {
-                const char *g = json_string_value (item);
-                if (!g || (strcmp (g, "rule") && strcmp (g, "indicator") && strcmp (g, "org_unit")
-                           && strcmp (g, "domain"))) {
-                    snprintf (err, errlen, "filter.group_by[%zu] must be rule, indicator, org_unit or domain", i);
-                    return -1;
-                }
-            }
-        }
-        else if (strcmp (key, "inhibit") == 0) {
-            size_t i;
-            json_t *item;
-            if (!json_is_array (v)) {
-                snprintf (err, errlen, "filter.inhibit must be an array; the one inhibition a subscriber chooses is"
-                          " \"children\"");
-                return -1;
-            }
-            json_array_foreach (v, i, item)
-                if (!json_string_value (item) || strcmp (json_string_value (item), "children")) {
-                    snprintf (err, errlen, "filter.inhibit[%zu] must be \"children\" (a practice's or PCN's breach"
-                              " is muted while its place or PCN has the same one)", i);
-                    return -1;
-                }
-        }
-        else if (strcmp (key, "group_wait") == 0) {
-            if (!json_is_integer (v) || json_integer_value (v) < 0 || json_integer_value (v) > 86400) {
-                snprintf (err, errlen, "filter.group_wait must be whole seconds from 0 to 86400");
-                return -1;
-            }
-        }
-        else if (strcmp (key, "digest") == 0) {
-            const char *d = json_string_value (v);
-            if (!d || (strcmp (d, "daily") && strcmp (d, "weekly"))) {
-                snprintf (err, errlen, "filter.digest must be daily or weekly");
-                return -1;
-            }
         }
         else if (strcmp (key, "org_unit") == 0) {
             if (!json_is_string (v)) {

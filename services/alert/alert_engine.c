@@ -188,6 +188,43 @@ s_inhibited (alert_engine_t *self, alert_rule_t rule, const char *indicator, con
     return above > 0 ? 1 : 0;
 }
 
+//  One notification per subscription that the transition concerns (zmq
+//  subscriptions are served by the stream and recorded delivered), unless
+//  it inhibits children and children_inhibited.  Returns 1, or -1.
+static int
+s_fan_out (alert_engine_t *self, alert_rule_t rule, const char *org, const char *transition_id,
+           const alert_facts_t *facts, bool children_inhibited, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < self->nsubs; i++) {
+        const s_sub_t *s = &self->subs [i];
+        if (!alert_filter_matches (s->filter, facts))
+            continue;
+        if (children_inhibited && s_wants_inhibit (s->filter, "children"))
+            continue;
+        if (rule == ALERT_RULE_BATCH_REJECTED && s->partner && strcmp (s->partner, org))
+            continue;
+        char sub [24];
+        snprintf (sub, sizeof sub, "%lld", (long long) s->id);
+        const char *np [3] = { transition_id, sub, strcmp (s->channel, "zmq") == 0 ? "t" : "f" };
+        //  A zmq subscription is served by the stream itself.
+        //  A digest waits for its hour, a group for its group_wait
+        //  (alert_filter.h); the rest go at once.
+        if (db_run (self->db, "insert into notifications (transition_id, subscription_id, state, delivered_at, attempts,"
+                              " next_attempt_at) select $1, $2, case when $3 then 'delivered' else 'pending' end,"
+                              " case when $3 then now () end, case when $3 then 1 else 0 end,"
+                              " case s.filter ->> 'digest'"
+                              "  when 'daily' then date_trunc ('day', now () at time zone 'UTC' - interval '7 hours')"
+                              "   at time zone 'UTC' + interval '31 hours'"
+                              "  when 'weekly' then date_trunc ('week', now () at time zone 'UTC' - interval '7 hours')"
+                              "   at time zone 'UTC' + interval '7 days 7 hours'"
+                              "  else now () + coalesce ((s.filter ->> 'group_wait')::int, 0) * interval '1 second' end"
+                              " from subscriptions s where s.id = $2::bigint"
+                              " on conflict do nothing", 3, np, err, errlen))
+            return -1;
+    }
+    return 1;
+}
+
 //  Records a transition of alert key (rule, indicator, org, breakdown),
 //  and one notification per matching subscription unless silenced.
 static int
@@ -260,34 +297,7 @@ s_transition (alert_engine_t *self, alert_rule_t rule, alert_action_t action, co
                    "reason", "data overdue");
         return 1;
     }
-    for (size_t i = 0; i < self->nsubs; i++) {
-        const s_sub_t *s = &self->subs [i];
-        if (!alert_filter_matches (s->filter, facts))
-            continue;
-        if (inhibited == 1 && s_wants_inhibit (s->filter, "children"))
-            continue;
-        if (rule == ALERT_RULE_BATCH_REJECTED && s->partner && strcmp (s->partner, org))
-            continue;
-        char sub [24];
-        snprintf (sub, sizeof sub, "%lld", (long long) s->id);
-        const char *np [3] = { transition_id, sub, strcmp (s->channel, "zmq") == 0 ? "t" : "f" };
-        //  A zmq subscription is served by the stream itself.
-        //  A digest waits for its hour, a group for its group_wait
-        //  (alert_filter.h); the rest go at once.
-        if (db_run (self->db, "insert into notifications (transition_id, subscription_id, state, delivered_at, attempts,"
-                              " next_attempt_at) select $1, $2, case when $3 then 'delivered' else 'pending' end,"
-                              " case when $3 then now () end, case when $3 then 1 else 0 end,"
-                              " case s.filter ->> 'digest'"
-                              "  when 'daily' then date_trunc ('day', now () at time zone 'UTC' - interval '7 hours')"
-                              "   at time zone 'UTC' + interval '31 hours'"
-                              "  when 'weekly' then date_trunc ('week', now () at time zone 'UTC' - interval '7 hours')"
-                              "   at time zone 'UTC' + interval '7 days 7 hours'"
-                              "  else now () + coalesce ((s.filter ->> 'group_wait')::int, 0) * interval '1 second' end"
-                              " from subscriptions s where s.id = $2::bigint"
-                              " on conflict do nothing", 3, np, err, errlen))
-            return -1;
-    }
-    return 1;
+    return s_fan_out (self, rule, org, transition_id, facts, inhibited == 1, err, errlen);
 }
 
 static void
