@@ -1,7 +1,7 @@
 /*  export_html: page frame, verdicts and figures for the HTML reports.  */
 #include "export_html.h"
 #include "export_doc.h"
-#include "export_format.h"
+#include "figure.h"
 #include "export_query.h"
 
 #include <ctype.h>
@@ -57,70 +57,70 @@ static const char s_css [] =
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
 void
-export_html_words (export_buf_t *out, const char *text)
+export_html_words (htmlbuf_t *out, const char *text)
 {
     if (!text)
         return;
-    export_buf_t words = EXPORT_BUF_INIT;
-    export_buf_append (&words, text);
+    htmlbuf_t words = HTMLBUF_INIT;
+    htmlbuf_append (&words, text);
     for (size_t i = 0; i < words.len; i++)
         if (words.data [i] == '_')
             words.data [i] = ' ';
     if (words.len)
         words.data [0] = (char) toupper ((unsigned char) words.data [0]);
-    export_buf_html (out, words.data);
-    export_buf_free (&words);
+    htmlbuf_html (out, words.data);
+    htmlbuf_free (&words);
 }
 
 void
-export_html_period (export_buf_t *out, const char *code)
+export_html_period (htmlbuf_t *out, const char *code)
 {
     char label [64];
     if (code)
-        export_buf_html (out, export_period_label (code, label, sizeof label));
+        htmlbuf_html (out, export_period_label (code, label, sizeof label));
 }
 
 void
-export_html_page_open (export_buf_t *out, json_t *doc, const char *report, const char *subtitle)
+export_html_page_open (htmlbuf_t *out, json_t *doc, const char *report, const char *subtitle)
 {
     const char *title = export_doc_str (doc, "title");
     json_t *org = export_doc_obj (doc, "org_unit"), *filters = export_doc_obj (doc, "filters");
-    export_buf_append (out, "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+    htmlbuf_append (out, "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
                             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"
                             " style-src 'unsafe-inline'; img-src data:\"><title>");
-    export_buf_html (out, title ? title : report);
-    export_buf_append (out, "</title><style>");
-    export_buf_append (out, s_css);
-    export_buf_printf (out, "</style></head>\n<body class=\"report-%s\"><header><h1>", report);
-    export_buf_html (out, title ? title : report);
-    export_buf_append (out, "</h1><p class=\"meta\">");
+    htmlbuf_html (out, title ? title : report);
+    htmlbuf_append (out, "</title><style>");
+    htmlbuf_append (out, s_css);
+    htmlbuf_printf (out, "</style></head>\n<body class=\"report-%s\"><header><h1>", report);
+    htmlbuf_html (out, title ? title : report);
+    htmlbuf_append (out, "</h1><p class=\"meta\">");
     const char *org_name = export_doc_str (org, "name");
     if (org_name) {
-        export_buf_append (out, "<span class=\"org-unit\">");
-        export_buf_html (out, org_name);
-        export_buf_append (out, "</span>");
+        htmlbuf_append (out, "<span class=\"org-unit\">");
+        htmlbuf_html (out, org_name);
+        htmlbuf_append (out, "</span>");
     }
     if (subtitle) {
-        export_buf_append (out, org_name ? " · " : "");
-        export_buf_html (out, subtitle);
+        htmlbuf_append (out, org_name ? " · " : "");
+        htmlbuf_html (out, subtitle);
     }
     const char *keys [2] = { "owner", "domain" };
     for (int k = 0; k < 2; k++) {
         const char *value = export_doc_str (filters, keys [k]);
         if (value) {
-            export_buf_printf (out, " · <span class=\"filter\">%s: ", keys [k]);
-            export_buf_html (out, value);
-            export_buf_append (out, "</span>");
+            htmlbuf_printf (out, " · <span class=\"filter\">%s: ", keys [k]);
+            htmlbuf_html (out, value);
+            htmlbuf_append (out, "</span>");
         }
     }
-    export_buf_append (out, "</p></header>\n<main>");
+    htmlbuf_append (out, "</p></header>\n<main>");
 }
 
 void
-export_html_page_close (export_buf_t *out)
+export_html_page_close (htmlbuf_t *out)
 {
-    export_buf_append (out, "</main>\n<footer><p>Produced by carewatch. Key: ★ on target, ◆ tolerance,"
+    htmlbuf_append (out, "</main>\n<footer><p>Produced by carewatch. Key: ★ on target, ◆ tolerance,"
                             " ▲ below target, ○ missing; ↗ improved, → consistent, ↘ worsening"
                             " (the arrow shows better or worse, whichever way the figure moved).</p>"
                             "</footer></body></html>\n");
@@ -145,11 +145,11 @@ static const struct {
 };
 
 static void
-s_verdict (export_buf_t *out, const char *name)
+s_verdict (htmlbuf_t *out, const char *name)
 {
     for (size_t i = 0; name && i < sizeof s_verdicts / sizeof s_verdicts [0]; i++)
         if (strcmp (name, s_verdicts [i].name) == 0) {
-            export_buf_printf (out, "<span class=\"sym\" aria-hidden=\"true\">%s</span> %s", s_verdicts [i].symbol,
+            htmlbuf_printf (out, "<span class=\"sym\" aria-hidden=\"true\">%s</span> %s", s_verdicts [i].symbol,
                                s_verdicts [i].words);
             return;
         }
@@ -157,36 +157,36 @@ s_verdict (export_buf_t *out, const char *name)
 }
 
 void
-export_html_status (export_buf_t *out, const char *status)
+export_html_status (htmlbuf_t *out, const char *status)
 {
     s_verdict (out, status);
 }
 
 void
-export_html_trend (export_buf_t *out, const char *trend)
+export_html_trend (htmlbuf_t *out, const char *trend)
 {
     s_verdict (out, trend);
 }
 
 void
-export_html_value (export_buf_t *out, double value, const char *unit)
+export_html_value (htmlbuf_t *out, double value, const char *unit)
 {
-    char text [EXPORT_FORMAT_MAX];
-    export_buf_html (out, export_format_value (value, unit, text, sizeof text));
+    char text [FIGURE_MAX];
+    htmlbuf_html (out, figure_value (value, unit, text, sizeof text));
 }
 
 void
-export_html_value_cell (export_buf_t *out, const char *cls, double value, const char *unit)
+export_html_value_cell (htmlbuf_t *out, const char *cls, double value, const char *unit)
 {
-    export_buf_printf (out, "<td class=\"%s num\"", cls);
+    htmlbuf_printf (out, "<td class=\"%s num\"", cls);
     if (isfinite (value)) {
-        export_buf_append (out, " data-value=\"");
-        export_buf_number (out, value);
-        export_buf_append (out, "\"");
+        htmlbuf_append (out, " data-value=\"");
+        htmlbuf_number (out, value);
+        htmlbuf_append (out, "\"");
     }
-    export_buf_append (out, ">");
+    htmlbuf_append (out, ">");
     export_html_value (out, value, unit);
-    export_buf_append (out, "</td>");
+    htmlbuf_append (out, "</td>");
 }
 
 double

@@ -22,35 +22,35 @@
 
 #include <jansson.h>
 
-#include "export_buf.h"
+#include "htmlbuf.h"
 
 //  Appends the doctype, head (title, CSS) and the page header: the
 //  document's title as h1 and a line with org unit, subtitle (may be
 //  NULL), filters and generation time.  report names the body class.
-void export_html_page_open (export_buf_t *out, json_t *doc, const char *report, const char *subtitle);
+void export_html_page_open (htmlbuf_t *out, json_t *doc, const char *report, const char *subtitle);
 
 //  Closes what export_html_page_open opened.
-void export_html_page_close (export_buf_t *out);
+void export_html_page_close (htmlbuf_t *out);
 
 //  Appends a status verdict as <span class="sym">★</span> On target.
-void export_html_status (export_buf_t *out, const char *status);
+void export_html_status (htmlbuf_t *out, const char *status);
 
 //  Appends a trend verdict as <span class="sym">↗</span> Improved.
-void export_html_trend (export_buf_t *out, const char *trend);
+void export_html_trend (htmlbuf_t *out, const char *trend);
 
-//  Appends a figure formatted by unit (export_format_value).
-void export_html_value (export_buf_t *out, double value, const char *unit);
+//  Appends a figure formatted by unit (figure_value).
+void export_html_value (htmlbuf_t *out, double value, const char *unit);
 
 //  Appends a <td> of class cls (with " num") holding a figure, with its
 //  raw number in data-value when present.
-void export_html_value_cell (export_buf_t *out, const char *cls, double value, const char *unit);
+void export_html_value_cell (htmlbuf_t *out, const char *cls, double value, const char *unit);
 
 //  Appends text with its underscores as spaces and the first letter
 //  capitalised ("hit_and_miss" -> "Hit and miss"), escaped.
-void export_html_words (export_buf_t *out, const char *text);
+void export_html_words (htmlbuf_t *out, const char *text);
 
 //  Appends a period's label ("Q2 2022/23" for FY2022-23Q2), escaped.
-void export_html_period (export_buf_t *out, const char *code);
+void export_html_period (htmlbuf_t *out, const char *code);
 
 //  The target line worth drawing on a chart: the value of a min, max or
 //  zero target object, NAN for none or a range.
@@ -58,7 +58,7 @@ double export_html_target_line (json_t *target);
 
 //  The bodies of the detail reports (export_html_detail.c): everything
 //  between export_html_page_open and export_html_page_close.
-void export_html_exceptions (export_buf_t *out, json_t *doc);
-void export_html_indicator (export_buf_t *out, json_t *doc);
+void export_html_exceptions (htmlbuf_t *out, json_t *doc);
+void export_html_indicator (htmlbuf_t *out, json_t *doc);
 
 #endif

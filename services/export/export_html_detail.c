@@ -1,9 +1,9 @@
 /*  export_html_detail: the exception and indicator reports in HTML,
     each with SPC charts ("Making Data Count" style).  */
 #include "calc_assess.h"
-#include "export_chart.h"
+#include "svgchart.h"
 #include "export_doc.h"
-#include "export_format.h"
+#include "figure.h"
 #include "export_html.h"
 #include "export_query.h"
 
@@ -20,38 +20,38 @@
 //  otherwise a special cause point is judged by which side of its mean
 //  it lies and the polarity.  (For a trend this is a guess: the early
 //  points of a rising trend can sit below the mean.)
-static export_chart_cause_t
+static svgchart_cause_t
 s_cause (json_t *point, const char *polarity)
 {
     const char *variation = export_doc_str (point, "variation");
     if (variation) {
         if (strcmp (variation, calc_variation_name (CALC_VARIATION_SPECIAL_IMPROVING)) == 0)
-            return EXPORT_CHART_CAUSE_IMPROVING;
+            return SVGCHART_CAUSE_IMPROVING;
         if (strcmp (variation, calc_variation_name (CALC_VARIATION_SPECIAL_CONCERNING)) == 0)
-            return EXPORT_CHART_CAUSE_CONCERNING;
+            return SVGCHART_CAUSE_CONCERNING;
         if (strcmp (variation, calc_variation_name (CALC_VARIATION_SPECIAL_NEUTRAL)) == 0)
-            return EXPORT_CHART_CAUSE_NEUTRAL;
-        return EXPORT_CHART_CAUSE_COMMON;
+            return SVGCHART_CAUSE_NEUTRAL;
+        return SVGCHART_CAUSE_COMMON;
     }
     if (!json_is_true (json_object_get (point, "special_cause")))
-        return EXPORT_CHART_CAUSE_COMMON;
+        return SVGCHART_CAUSE_COMMON;
     double value = export_doc_num (point, "value"), mean = export_doc_num (point, "spc_mean");
     int side = value > mean ? 1 : value < mean ? -1 : 0;
     int good = polarity && strcmp (polarity, "higher_better") == 0 ? 1
              : polarity && strcmp (polarity, "lower_better") == 0 ? -1 : 0;
     if (side == 0 || good == 0)
-        return EXPORT_CHART_CAUSE_NEUTRAL;
-    return side == good ? EXPORT_CHART_CAUSE_IMPROVING : EXPORT_CHART_CAUSE_CONCERNING;
+        return SVGCHART_CAUSE_NEUTRAL;
+    return side == good ? SVGCHART_CAUSE_IMPROVING : SVGCHART_CAUSE_CONCERNING;
 }
 
 //  Appends an SPC chart of series (objects with period, value and, when
 //  present, spc_mean, spc_lcl, spc_ucl, special_cause, variation).
 static void
-s_chart (export_buf_t *out, json_t *series, const char *unit, const char *polarity, double target,
+s_chart (htmlbuf_t *out, json_t *series, const char *unit, const char *polarity, double target,
          const char *title)
 {
     size_t n = json_array_size (series);
-    export_chart_spc_point_t *points = calloc (n ? n : 1, sizeof *points);
+    svgchart_spc_point_t *points = calloc (n ? n : 1, sizeof *points);
     char (*labels) [S_LABEL_MAX] = calloc (n ? n : 1, sizeof *labels);
     if (!points || !labels) {
         out->failed = true;
@@ -65,16 +65,16 @@ s_chart (export_buf_t *out, json_t *series, const char *unit, const char *polari
         const char *period = export_doc_str (point, "period");
         if (period)
             export_period_label (period, labels [i], S_LABEL_MAX);
-        points [i] = (export_chart_spc_point_t) {
+        points [i] = (svgchart_spc_point_t) {
             .period = period ? labels [i] : NULL, .value = export_doc_num (point, "value"),
             .mean = export_doc_num (point, "spc_mean"), .lcl = export_doc_num (point, "spc_lcl"),
             .ucl = export_doc_num (point, "spc_ucl"), .cause = s_cause (point, polarity) };
     }
-    export_chart_spc_options_t options = {
+    svgchart_spc_options_t options = {
         .width = S_CHART_WIDTH, .height = S_CHART_HEIGHT, .title = title, .unit = unit, .target = target };
-    export_buf_append (out, "<figure class=\"spc-chart\">");
-    export_chart_spc (out, points, n, &options);
-    export_buf_append (out, "<figcaption>Dots: grey common cause, blue special cause improving, orange special"
+    htmlbuf_append (out, "<figure class=\"spc-chart\">");
+    svgchart_spc (out, points, n, &options);
+    htmlbuf_append (out, "<figcaption>Dots: grey common cause, blue special cause improving, orange special"
                             " cause concerning, purple special cause (no preferred direction). Solid line: mean;"
                             " dashed grey: process limits; dashed red: target.</figcaption></figure>");
     free (points);
@@ -82,107 +82,107 @@ s_chart (export_buf_t *out, json_t *series, const char *unit, const char *polari
 }
 
 static void
-s_fact (export_buf_t *out, const char *term, const char *cls, const char *text)
+s_fact (htmlbuf_t *out, const char *term, const char *cls, const char *text)
 {
     if (!text || !*text)
         return;
-    export_buf_printf (out, "<dt>%s</dt><dd class=\"%s\">", term, cls);
-    export_buf_html (out, text);
-    export_buf_append (out, "</dd>");
+    htmlbuf_printf (out, "<dt>%s</dt><dd class=\"%s\">", term, cls);
+    htmlbuf_html (out, text);
+    htmlbuf_append (out, "</dd>");
 }
 
 static void
-s_verdict_fact (export_buf_t *out, const char *term, const char *cls, const char *prefix, const char *value,
+s_verdict_fact (htmlbuf_t *out, const char *term, const char *cls, const char *prefix, const char *value,
                 bool status)
 {
-    export_buf_printf (out, "<dt>%s</dt><dd class=\"%s %s", term, cls, prefix);
-    export_buf_html (out, value ? value : "unknown");
-    export_buf_append (out, "\">");
+    htmlbuf_printf (out, "<dt>%s</dt><dd class=\"%s %s", term, cls, prefix);
+    htmlbuf_html (out, value ? value : "unknown");
+    htmlbuf_append (out, "\">");
     if (status)
         export_html_status (out, value);
     else
         export_html_trend (out, value);
-    export_buf_append (out, "</dd>");
+    htmlbuf_append (out, "</dd>");
 }
 
 static void
-s_exception (export_buf_t *out, json_t *item)
+s_exception (htmlbuf_t *out, json_t *item)
 {
     const char *unit = export_doc_str (item, "unit"), *name = export_doc_str (item, "name");
     json_t *current = export_doc_obj (item, "current"), *target = export_doc_obj (item, "target");
-    export_buf_append (out, "<section class=\"exception\" data-indicator=\"");
-    export_buf_html (out, export_doc_str (item, "indicator"));
-    export_buf_append (out, "\"><h2>");
-    export_buf_html (out, name);
-    export_buf_append (out, "</h2><dl class=\"facts\">");
+    htmlbuf_append (out, "<section class=\"exception\" data-indicator=\"");
+    htmlbuf_html (out, export_doc_str (item, "indicator"));
+    htmlbuf_append (out, "\"><h2>");
+    htmlbuf_html (out, name);
+    htmlbuf_append (out, "</h2><dl class=\"facts\">");
     s_fact (out, "Owner", "owner", export_doc_str (item, "owner"));
-    export_buf_append (out, "<dt>Current");
+    htmlbuf_append (out, "<dt>Current");
     if (export_doc_str (current, "period")) {
-        export_buf_append (out, " (");
+        htmlbuf_append (out, " (");
         export_html_period (out, export_doc_str (current, "period"));
-        export_buf_append (out, ")");
+        htmlbuf_append (out, ")");
     }
     double value = export_doc_num (current, "value");
-    export_buf_append (out, "</dt><dd class=\"current\"");
+    htmlbuf_append (out, "</dt><dd class=\"current\"");
     if (isfinite (value)) {
-        export_buf_append (out, " data-value=\"");
-        export_buf_number (out, value);
-        export_buf_append (out, "\"");
+        htmlbuf_append (out, " data-value=\"");
+        htmlbuf_number (out, value);
+        htmlbuf_append (out, "\"");
     }
-    export_buf_append (out, ">");
+    htmlbuf_append (out, ">");
     export_html_value (out, value, unit);
-    export_buf_append (out, "</dd>");
+    htmlbuf_append (out, "</dd>");
     s_fact (out, "Target", "target", export_doc_str (target, "text"));
     s_verdict_fact (out, "Status", "status", "st-", export_doc_str (item, "status"), true);
     s_verdict_fact (out, "Short-term trend", "short-trend", "tr-", export_doc_str (item, "short_trend"), false);
     s_verdict_fact (out, "Annual trend", "annual-trend", "tr-", export_doc_str (item, "annual_trend"), false);
-    export_buf_append (out, "</dl>");
+    htmlbuf_append (out, "</dl>");
     json_t *recent = export_doc_arr (item, "last_periods");
     if (json_array_size (recent)) {
-        export_buf_t title = EXPORT_BUF_INIT;
-        export_buf_printf (&title, "%s: recent periods", name ? name : "indicator");
+        htmlbuf_t title = HTMLBUF_INIT;
+        htmlbuf_printf (&title, "%s: recent periods", name ? name : "indicator");
         s_chart (out, recent, unit, export_doc_str (item, "polarity"), export_html_target_line (target), title.data);
-        export_buf_free (&title);
-        export_buf_append (out, "<table class=\"recent\"><thead><tr><th scope=\"col\">Period</th>"
+        htmlbuf_free (&title);
+        htmlbuf_append (out, "<table class=\"recent\"><thead><tr><th scope=\"col\">Period</th>"
                                 "<th scope=\"col\" class=\"num\">Value</th><th scope=\"col\">Status</th></tr>"
                                 "</thead><tbody>");
         size_t i;
         json_t *point;
         json_array_foreach (recent, i, point) {
             const char *status = export_doc_str (point, "status");
-            export_buf_append (out, "<tr><td>");
+            htmlbuf_append (out, "<tr><td>");
             export_html_period (out, export_doc_str (point, "period"));
-            export_buf_append (out, "</td>");
+            htmlbuf_append (out, "</td>");
             export_html_value_cell (out, "value", export_doc_num (point, "value"), unit);
-            export_buf_append (out, "<td class=\"status st-");
-            export_buf_html (out, status ? status : "unknown");
-            export_buf_append (out, "\">");
+            htmlbuf_append (out, "<td class=\"status st-");
+            htmlbuf_html (out, status ? status : "unknown");
+            htmlbuf_append (out, "\">");
             export_html_status (out, status);
-            export_buf_append (out, "</td></tr>");
+            htmlbuf_append (out, "</td></tr>");
         }
-        export_buf_append (out, "</tbody></table>");
+        htmlbuf_append (out, "</tbody></table>");
     }
     json_t *commentary = export_doc_arr (item, "commentary");
     if (json_array_size (commentary)) {
-        export_buf_append (out, "<h3>Commentary</h3><ul class=\"commentary\">");
+        htmlbuf_append (out, "<h3>Commentary</h3><ul class=\"commentary\">");
         size_t i;
         json_t *note;
         json_array_foreach (commentary, i, note)
             if (json_is_string (note)) {
-                export_buf_append (out, "<li>");
-                export_buf_html (out, json_string_value (note));
-                export_buf_append (out, "</li>");
+                htmlbuf_append (out, "<li>");
+                htmlbuf_html (out, json_string_value (note));
+                htmlbuf_append (out, "</li>");
             }
-        export_buf_append (out, "</ul>");
+        htmlbuf_append (out, "</ul>");
     }
-    export_buf_append (out, "</section>\n");
+    htmlbuf_append (out, "</section>\n");
 }
 
 void
-export_html_exceptions (export_buf_t *out, json_t *doc)
+export_html_exceptions (htmlbuf_t *out, json_t *doc)
 {
     json_t *items = json_object_get (doc, "items");
-    export_buf_printf (out, "<p class=\"legend\"><span id=\"exception-count\">%zu</span> indicator%s below"
+    htmlbuf_printf (out, "<p class=\"legend\"><span id=\"exception-count\">%zu</span> indicator%s below"
                             " target.</p>\n", json_array_size (items), json_array_size (items) == 1 ? "" : "s");
     size_t i;
     json_t *item;
@@ -205,7 +205,7 @@ s_polarity_words (const char *polarity)
 }
 
 static void
-s_about (export_buf_t *out, json_t *doc, json_t *indicator)
+s_about (htmlbuf_t *out, json_t *doc, json_t *indicator)
 {
     char source [96] = "";
     json_t *src = export_doc_obj (indicator, "source");
@@ -213,9 +213,9 @@ s_about (export_buf_t *out, json_t *doc, json_t *indicator)
         snprintf (source, sizeof source, "seed %.32s%s%.0f", export_doc_str (src, "seed"),
                   isfinite (export_doc_num (src, "line")) ? ", line " : "",
                   isfinite (export_doc_num (src, "line")) ? export_doc_num (src, "line") : 0.0);
-    export_buf_append (out, "<section class=\"about\" data-indicator=\"");
-    export_buf_html (out, export_doc_str (indicator, "code"));
-    export_buf_append (out, "\"><dl class=\"facts\">");
+    htmlbuf_append (out, "<section class=\"about\" data-indicator=\"");
+    htmlbuf_html (out, export_doc_str (indicator, "code"));
+    htmlbuf_append (out, "\"><dl class=\"facts\">");
     s_fact (out, "Code", "code", export_doc_str (indicator, "code"));
     s_fact (out, "Name", "name", export_doc_str (indicator, "name"));
     s_fact (out, "Domain", "domain", export_doc_str (indicator, "domain"));
@@ -226,34 +226,34 @@ s_about (export_buf_t *out, json_t *doc, json_t *indicator)
     s_fact (out, "Calculation", "calculation", export_doc_str (indicator, "calculation"));
     s_fact (out, "Source", "source", source);
     s_fact (out, "Notes", "notes", export_doc_str (indicator, "notes"));
-    export_buf_append (out, "</dl></section>\n");
+    htmlbuf_append (out, "</dl></section>\n");
     json_t *targets = export_doc_arr (indicator, "targets");
     if (!json_array_size (targets))
         return;
-    export_buf_append (out, "<h2>Targets</h2><table class=\"targets\"><thead><tr><th scope=\"col\">From</th>"
+    htmlbuf_append (out, "<h2>Targets</h2><table class=\"targets\"><thead><tr><th scope=\"col\">From</th>"
                             "<th scope=\"col\">Kind</th><th scope=\"col\">Target</th></tr></thead><tbody>");
     size_t i;
     json_t *target;
     json_array_foreach (targets, i, target) {
-        export_buf_append (out, "<tr><td>");
+        htmlbuf_append (out, "<tr><td>");
         export_html_period (out, export_doc_str (target, "from"));
-        export_buf_append (out, "</td><td>");
+        htmlbuf_append (out, "</td><td>");
         export_html_words (out, export_doc_str (target, "kind"));
-        export_buf_append (out, "</td><td class=\"target\">");
+        htmlbuf_append (out, "</td><td class=\"target\">");
         const char *text = export_doc_str (target, "text");
         if (text)
-            export_buf_html (out, text);
+            htmlbuf_html (out, text);
         else
             export_html_value (out, export_doc_num (target, "value"), export_doc_str (indicator, "unit"));
-        export_buf_append (out, "</td></tr>");
+        htmlbuf_append (out, "</td></tr>");
     }
-    export_buf_append (out, "</tbody></table>\n");
+    htmlbuf_append (out, "</tbody></table>\n");
 }
 
 static void
-s_series_table (export_buf_t *out, json_t *series, const char *unit)
+s_series_table (htmlbuf_t *out, json_t *series, const char *unit)
 {
-    export_buf_append (out, "<h2>Series</h2><table class=\"series\"><thead><tr><th scope=\"col\">Period</th>"
+    htmlbuf_append (out, "<h2>Series</h2><table class=\"series\"><thead><tr><th scope=\"col\">Period</th>"
                             "<th scope=\"col\" class=\"num\">Value</th><th scope=\"col\" class=\"num\">95% CI</th>"
                             "<th scope=\"col\" class=\"num\">Numerator</th><th scope=\"col\" class=\"num\">"
                             "Denominator</th><th scope=\"col\">Status</th><th scope=\"col\">Special cause</th>"
@@ -263,101 +263,101 @@ s_series_table (export_buf_t *out, json_t *series, const char *unit)
     json_array_foreach (series, i, point) {
         const char *status = export_doc_str (point, "status");
         double lo = export_doc_num (point, "ci_low"), hi = export_doc_num (point, "ci_high");
-        export_buf_append (out, "<tr class=\"point\" data-period=\"");
-        export_buf_html (out, export_doc_str (point, "period"));
-        export_buf_append (out, "\"><td>");
+        htmlbuf_append (out, "<tr class=\"point\" data-period=\"");
+        htmlbuf_html (out, export_doc_str (point, "period"));
+        htmlbuf_append (out, "\"><td>");
         export_html_period (out, export_doc_str (point, "period"));
-        export_buf_append (out, "</td>");
+        htmlbuf_append (out, "</td>");
         export_html_value_cell (out, "value", export_doc_num (point, "value"), unit);
-        export_buf_append (out, "<td class=\"ci num\">");
+        htmlbuf_append (out, "<td class=\"ci num\">");
         if (isfinite (lo) && isfinite (hi)) {
             export_html_value (out, lo, unit);
-            export_buf_append (out, " – ");
+            htmlbuf_append (out, " – ");
             export_html_value (out, hi, unit);
         }
-        export_buf_append (out, "</td>");
+        htmlbuf_append (out, "</td>");
         export_html_value_cell (out, "numerator", export_doc_num (point, "numerator"), "count");
         export_html_value_cell (out, "denominator", export_doc_num (point, "denominator"), "count");
-        export_buf_append (out, "<td class=\"status st-");
-        export_buf_html (out, status ? status : "unknown");
-        export_buf_append (out, "\">");
+        htmlbuf_append (out, "<td class=\"status st-");
+        htmlbuf_html (out, status ? status : "unknown");
+        htmlbuf_append (out, "\">");
         export_html_status (out, status);
-        export_buf_append (out, "</td><td class=\"spc\">");
+        htmlbuf_append (out, "</td><td class=\"spc\">");
         if (json_is_true (json_object_get (point, "special_cause")))
             export_html_words (out, export_doc_str (point, "spc_rule") ? export_doc_str (point, "spc_rule") : "yes");
-        export_buf_append (out, "</td></tr>\n");
+        htmlbuf_append (out, "</td></tr>\n");
     }
-    export_buf_append (out, "</tbody></table>\n");
+    htmlbuf_append (out, "</tbody></table>\n");
 }
 
 static void
-s_breakdowns (export_buf_t *out, json_t *breakdowns, const char *unit)
+s_breakdowns (htmlbuf_t *out, json_t *breakdowns, const char *unit)
 {
     json_t *children = export_doc_arr (breakdowns, "children"), *dep = export_doc_arr (breakdowns, "deprivation");
     json_t *gap = export_doc_obj (breakdowns, "gap");
     if (!json_array_size (children) && !json_array_size (dep) && !gap)
         return;
-    export_buf_append (out, "<h2>Breakdowns");
+    htmlbuf_append (out, "<h2>Breakdowns");
     if (export_doc_str (breakdowns, "period")) {
-        export_buf_append (out, " (");
+        htmlbuf_append (out, " (");
         export_html_period (out, export_doc_str (breakdowns, "period"));
-        export_buf_append (out, ")");
+        htmlbuf_append (out, ")");
     }
-    export_buf_append (out, "</h2>\n");
+    htmlbuf_append (out, "</h2>\n");
     size_t i;
     json_t *row;
     if (json_array_size (children)) {
-        export_buf_append (out, "<table class=\"children\"><thead><tr><th scope=\"col\">Area</th>"
+        htmlbuf_append (out, "<table class=\"children\"><thead><tr><th scope=\"col\">Area</th>"
                                 "<th scope=\"col\" class=\"num\">Value</th><th scope=\"col\" class=\"num\">95% CI"
                                 "</th></tr></thead><tbody>");
         json_array_foreach (children, i, row) {
             double lo = export_doc_num (row, "ci_low"), hi = export_doc_num (row, "ci_high");
-            export_buf_append (out, "<tr data-org-unit=\"");
-            export_buf_html (out, export_doc_str (row, "org_unit"));
-            export_buf_append (out, "\"><td>");
-            export_buf_html (out, export_doc_str (row, "name"));
-            export_buf_append (out, "</td>");
+            htmlbuf_append (out, "<tr data-org-unit=\"");
+            htmlbuf_html (out, export_doc_str (row, "org_unit"));
+            htmlbuf_append (out, "\"><td>");
+            htmlbuf_html (out, export_doc_str (row, "name"));
+            htmlbuf_append (out, "</td>");
             export_html_value_cell (out, "value", export_doc_num (row, "value"), unit);
-            export_buf_append (out, "<td class=\"ci num\">");
+            htmlbuf_append (out, "<td class=\"ci num\">");
             if (isfinite (lo) && isfinite (hi)) {
                 export_html_value (out, lo, unit);
-                export_buf_append (out, " – ");
+                htmlbuf_append (out, " – ");
                 export_html_value (out, hi, unit);
             }
-            export_buf_append (out, "</td></tr>");
+            htmlbuf_append (out, "</td></tr>");
         }
-        export_buf_append (out, "</tbody></table>\n");
+        htmlbuf_append (out, "</tbody></table>\n");
     }
     if (json_array_size (dep)) {
-        export_buf_append (out, "<table class=\"deprivation\"><thead><tr><th scope=\"col\">Deprivation</th>"
+        htmlbuf_append (out, "<table class=\"deprivation\"><thead><tr><th scope=\"col\">Deprivation</th>"
                                 "<th scope=\"col\" class=\"num\">Rank (1 = most deprived)</th>"
                                 "<th scope=\"col\" class=\"num\">Value</th></tr></thead><tbody>");
         json_array_foreach (dep, i, row) {
-            export_buf_append (out, "<tr data-breakdown=\"");
-            export_buf_html (out, export_doc_str (row, "breakdown"));
-            export_buf_append (out, "\"><td>");
-            export_buf_html (out, export_doc_str (row, "breakdown"));
-            export_buf_append (out, "</td>");
+            htmlbuf_append (out, "<tr data-breakdown=\"");
+            htmlbuf_html (out, export_doc_str (row, "breakdown"));
+            htmlbuf_append (out, "\"><td>");
+            htmlbuf_html (out, export_doc_str (row, "breakdown"));
+            htmlbuf_append (out, "</td>");
             export_html_value_cell (out, "rank", export_doc_num (row, "rank"), "count");
             export_html_value_cell (out, "value", export_doc_num (row, "value"), unit);
-            export_buf_append (out, "</tr>");
+            htmlbuf_append (out, "</tr>");
         }
-        export_buf_append (out, "</tbody></table>\n");
+        htmlbuf_append (out, "</tbody></table>\n");
     }
     if (gap && isfinite (export_doc_num (gap, "value"))) {
-        char ratio [EXPORT_FORMAT_MAX];
-        export_buf_append (out, "<p class=\"gap\">Gap between most and least deprived: <span id=\"gap\">");
+        char ratio [FIGURE_MAX];
+        htmlbuf_append (out, "<p class=\"gap\">Gap between most and least deprived: <span id=\"gap\">");
         export_html_value (out, export_doc_num (gap, "value"), unit);
-        export_buf_append (out, "</span>");
+        htmlbuf_append (out, "</span>");
         if (isfinite (export_doc_num (gap, "ratio")))
-            export_buf_printf (out, " (ratio %s)", export_format_grouped (export_doc_num (gap, "ratio"), 2, ratio,
+            htmlbuf_printf (out, " (ratio %s)", figure_grouped (export_doc_num (gap, "ratio"), 2, ratio,
                                                                         sizeof ratio));
-        export_buf_append (out, "</p>\n");
+        htmlbuf_append (out, "</p>\n");
     }
 }
 
 void
-export_html_indicator (export_buf_t *out, json_t *doc)
+export_html_indicator (htmlbuf_t *out, json_t *doc)
 {
     json_t *indicator = export_doc_obj (doc, "indicator"), *series = json_object_get (doc, "series");
     json_t *spc = export_doc_obj (doc, "spc");
@@ -365,21 +365,21 @@ export_html_indicator (export_buf_t *out, json_t *doc)
     s_about (out, doc, indicator);
     json_t *targets = export_doc_arr (indicator, "targets");
     double target = export_html_target_line (json_array_get (targets, json_array_size (targets) - 1));
-    export_buf_append (out, "<h2>Statistical process control</h2>");
+    htmlbuf_append (out, "<h2>Statistical process control</h2>");
     if (spc) {
-        export_buf_append (out, "<p class=\"spc-verdict\"><span class=\"variation\">");
+        htmlbuf_append (out, "<p class=\"spc-verdict\"><span class=\"variation\">");
         export_html_words (out, export_doc_str (spc, "variation") ? export_doc_str (spc, "variation") : "no variation");
-        export_buf_append (out, "</span>; assurance: <span class=\"assurance\">");
+        htmlbuf_append (out, "</span>; assurance: <span class=\"assurance\">");
         export_html_words (out, export_doc_str (spc, "assurance") ? export_doc_str (spc, "assurance") : "none");
-        export_buf_append (out, "</span>");
+        htmlbuf_append (out, "</span>");
         if (json_is_true (json_object_get (spc, "trial")))
-            export_buf_append (out, " (trial limits: fewer points than a baseline needs)");
-        export_buf_append (out, ".</p>");
+            htmlbuf_append (out, " (trial limits: fewer points than a baseline needs)");
+        htmlbuf_append (out, ".</p>");
     }
-    export_buf_t title = EXPORT_BUF_INIT;
-    export_buf_printf (&title, "%s: SPC chart", name ? name : "indicator");
+    htmlbuf_t title = HTMLBUF_INIT;
+    htmlbuf_printf (&title, "%s: SPC chart", name ? name : "indicator");
     s_chart (out, series, unit, export_doc_str (indicator, "polarity"), target, title.data);
-    export_buf_free (&title);
+    htmlbuf_free (&title);
     s_series_table (out, series, unit);
     s_breakdowns (out, export_doc_obj (doc, "breakdowns"), unit);
 }

@@ -5,17 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef int (s_renderer_fn) (json_t *doc, export_doc_kind_t kind, export_buf_t *out, char *err, size_t errlen);
+typedef int (s_renderer_fn) (json_t *doc, export_doc_kind_t kind, htmlbuf_t *out, char *err, size_t errlen);
 
 static int
-s_render_json (json_t *doc, export_doc_kind_t kind, export_buf_t *out, char *err, size_t errlen)
+s_render_json (json_t *doc, export_doc_kind_t kind, htmlbuf_t *out, char *err, size_t errlen)
 {
     char *text = json_dumps (doc, JSON_COMPACT | JSON_REAL_PRECISION (15));
     if (!text) {
         snprintf (err, errlen, "cannot serialise the document as json");
         return -1;
     }
-    export_buf_append (out, text);
+    htmlbuf_append (out, text);
     free (text);
     return 0;
 }
@@ -48,12 +48,12 @@ export_render (json_t *doc, const char *format, char **body, size_t *len,
     export_doc_kind_t kind = export_doc_check (doc, err, errlen);
     if (!kind)
         return -1;
-    export_buf_t out = EXPORT_BUF_INIT;
+    htmlbuf_t out = HTMLBUF_INIT;
     if (s_formats [f].render (doc, kind, &out, err, errlen)) {
-        export_buf_free (&out);
+        htmlbuf_free (&out);
         return -1;
     }
-    *body = export_buf_take (&out, len);
+    *body = htmlbuf_take (&out, len);
     if (!*body) {
         snprintf (err, errlen, "out of memory rendering %s", s_formats [f].name);
         return -1;

@@ -12,7 +12,7 @@
     back as the same double for csv; 15 significant digits for json and
     fhir (Jansson's default of 17 would print 92.1 as 92.099999999999994),
     so a value typed with up to 15 digits survives exactly.  html formats
-    them for people (export_format.h).
+    them for people (figure.h).
 
     Pure functions over the document: no I/O, no global state.  The
     renderers borrow doc and never change it.
@@ -23,7 +23,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "export_buf.h"
+#include "htmlbuf.h"
 #include "export_doc.h"
 
 //  Canonical bases of the FHIR resources and identifiers we publish.
@@ -42,9 +42,9 @@ int export_render (json_t *doc, const char *format, char **body, size_t *len,
 //  The renderers behind export_render, for a document export_doc_check
 //  found to be of kind.  Each appends to out and returns 0, or -1 with a
 //  reason in err (out may then hold a partial text the caller frees).
-int export_render_csv (json_t *doc, export_doc_kind_t kind, export_buf_t *out, char *err, size_t errlen);
-int export_render_fhir (json_t *doc, export_doc_kind_t kind, export_buf_t *out, char *err, size_t errlen);
-int export_render_html (json_t *doc, export_doc_kind_t kind, export_buf_t *out, char *err, size_t errlen);
+int export_render_csv (json_t *doc, export_doc_kind_t kind, htmlbuf_t *out, char *err, size_t errlen);
+int export_render_fhir (json_t *doc, export_doc_kind_t kind, htmlbuf_t *out, char *err, size_t errlen);
+int export_render_html (json_t *doc, export_doc_kind_t kind, htmlbuf_t *out, char *err, size_t errlen);
 
 //  The FHIR Bundle for doc as a new JSON value the caller owns (what
 //  export_render_fhir serialises), or NULL with a reason in err.

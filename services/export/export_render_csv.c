@@ -2,7 +2,7 @@
 
     One header row, CRLF after every row, a field quoted when it holds a
     comma, a double quote, CR or LF, with quotes doubled.  Numbers are
-    raw (export_buf_number); a missing one is an empty field.
+    raw (htmlbuf_number); a missing one is an empty field.
 
     A text field that begins with =, +, -, @, tab or CR gets a leading
     apostrophe: spreadsheets would otherwise run a note such as
@@ -17,7 +17,7 @@
 #include <string.h>
 
 typedef struct {
-    export_buf_t *out;          //  where the text goes
+    htmlbuf_t *out;          //  where the text goes
     bool row_open;              //  a field was written on this row
 } s_csv_t;
 
@@ -25,14 +25,14 @@ static void
 s_sep (s_csv_t *self)
 {
     if (self->row_open)
-        export_buf_append (self->out, ",");
+        htmlbuf_append (self->out, ",");
     self->row_open = true;
 }
 
 static void
 s_end_row (s_csv_t *self)
 {
-    export_buf_append (self->out, "\r\n");
+    htmlbuf_append (self->out, "\r\n");
     self->row_open = false;
 }
 
@@ -45,23 +45,23 @@ s_text (s_csv_t *self, const char *text)
         return;
     const char *guard = *text && strchr ("=+-@\t\r", *text) ? "'" : "";
     if (!strpbrk (text, ",\"\r\n")) {
-        export_buf_append (self->out, guard);
-        export_buf_append (self->out, text);
+        htmlbuf_append (self->out, guard);
+        htmlbuf_append (self->out, text);
         return;
     }
-    export_buf_append (self->out, "\"");
-    export_buf_append (self->out, guard);
+    htmlbuf_append (self->out, "\"");
+    htmlbuf_append (self->out, guard);
     for (const char *run = text;;) {
         const char *quote = strchr (run, '"');
         if (!quote) {
-            export_buf_append (self->out, run);
+            htmlbuf_append (self->out, run);
             break;
         }
-        export_buf_appendn (self->out, run, (size_t) (quote - run) + 1);
-        export_buf_append (self->out, "\"");
+        htmlbuf_appendn (self->out, run, (size_t) (quote - run) + 1);
+        htmlbuf_append (self->out, "\"");
         run = quote + 1;
     }
-    export_buf_append (self->out, "\"");
+    htmlbuf_append (self->out, "\"");
 }
 
 //  Any JSON value as a field: strings as text, numbers raw, booleans as
@@ -74,12 +74,12 @@ s_value (s_csv_t *self, json_t *value)
     else
     if (json_is_integer (value)) {
         s_sep (self);
-        export_buf_printf (self->out, "%" JSON_INTEGER_FORMAT, json_integer_value (value));
+        htmlbuf_printf (self->out, "%" JSON_INTEGER_FORMAT, json_integer_value (value));
     }
     else
     if (json_is_real (value)) {
         s_sep (self);
-        export_buf_number (self->out, json_real_value (value));
+        htmlbuf_number (self->out, json_real_value (value));
     }
     else
     if (json_is_boolean (value))
@@ -146,10 +146,10 @@ s_progress (s_csv_t *self, json_t *doc)
     json_t *year, *row;
     json_array_foreach (years, y, year) {
         s_text (self, json_string_value (year));
-        export_buf_t name = EXPORT_BUF_INIT;
-        export_buf_printf (&name, "%s footnote", json_string_value (year));
+        htmlbuf_t name = HTMLBUF_INIT;
+        htmlbuf_printf (&name, "%s footnote", json_string_value (year));
         s_text (self, name.data);
-        export_buf_free (&name);
+        htmlbuf_free (&name);
     }
     s_end_row (self);
     json_array_foreach (json_object_get (doc, "rows"), r, row) {
@@ -187,14 +187,14 @@ s_exceptions (s_csv_t *self, json_t *doc)
         s_field (self, item, "short_trend");
         s_field (self, item, "annual_trend");
         //  Newest first, one note a line, in one quoted field.
-        export_buf_t notes = EXPORT_BUF_INIT;
+        htmlbuf_t notes = HTMLBUF_INIT;
         json_array_foreach (export_doc_arr (item, "commentary"), c, note)
             if (json_is_string (note)) {
-                export_buf_append (&notes, notes.len ? "\n" : "");
-                export_buf_append (&notes, json_string_value (note));
+                htmlbuf_append (&notes, notes.len ? "\n" : "");
+                htmlbuf_append (&notes, json_string_value (note));
             }
         s_text (self, notes.data);
-        export_buf_free (&notes);
+        htmlbuf_free (&notes);
         s_end_row (self);
     }
 }
@@ -224,7 +224,7 @@ s_indicator (s_csv_t *self, json_t *doc)
 }
 
 int
-export_render_csv (json_t *doc, export_doc_kind_t kind, export_buf_t *out, char *err, size_t errlen)
+export_render_csv (json_t *doc, export_doc_kind_t kind, htmlbuf_t *out, char *err, size_t errlen)
 {
     s_csv_t csv = { out, false };
     switch (kind) {

@@ -463,7 +463,7 @@ export_render_fhir_bundle (json_t *doc, export_doc_kind_t kind, char *err, size_
 }
 
 int
-export_render_fhir (json_t *doc, export_doc_kind_t kind, export_buf_t *out, char *err, size_t errlen)
+export_render_fhir (json_t *doc, export_doc_kind_t kind, htmlbuf_t *out, char *err, size_t errlen)
 {
     json_t *bundle = export_render_fhir_bundle (doc, kind, err, errlen);
     if (!bundle)
@@ -474,7 +474,7 @@ export_render_fhir (json_t *doc, export_doc_kind_t kind, export_buf_t *out, char
         snprintf (err, errlen, "fhir: cannot serialise the bundle");
         return -1;
     }
-    export_buf_append (out, text);
+    htmlbuf_append (out, text);
     free (text);
     return 0;
 }

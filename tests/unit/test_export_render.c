@@ -4,7 +4,7 @@
     escaped and carries the figures, symbols and hooks a browser test
     reads.  */
 #include "check.h"
-#include "export_format.h"
+#include "figure.h"
 #include "export_render.h"
 
 #include <jansson.h>
@@ -608,27 +608,27 @@ test_html_detail (void)
 static void
 test_format (void)
 {
-    char b [EXPORT_FORMAT_MAX];
-    CHECK_STR (export_format_value (73, "percent", b, sizeof b), "73.0%");
-    CHECK_STR (export_format_value (92.14, "percent", b, sizeof b), "92.1%");
-    CHECK_STR (export_format_value (150000, "pounds", b, sizeof b), "£150,000");
-    CHECK_STR (export_format_value (1236000, "pounds", b, sizeof b), "£1,236,000");
-    CHECK_STR (export_format_value (12.5, "pounds", b, sizeof b), "£12.50");
-    CHECK_STR (export_format_value (-2500, "pounds", b, sizeof b), "-£2,500");
-    CHECK_STR (export_format_value (1234567, "count", b, sizeof b), "1,234,567");
-    CHECK_STR (export_format_value (999, "count", b, sizeof b), "999");
-    CHECK_STR (export_format_value (-1234, "count", b, sizeof b), "-1,234");
-    CHECK_STR (export_format_value (2.35, "number", b, sizeof b), "2.35");
-    CHECK_STR (export_format_value (1234.56, "per_100000", b, sizeof b), "1,234.6");
-    CHECK_STR (export_format_value (8, "per_1000", b, sizeof b), "8.0");
-    CHECK_STR (export_format_value (1.254, "ratio", b, sizeof b), "1.25");
-    CHECK_STR (export_format_value (79.44, "years", b, sizeof b), "79.4 years");
-    CHECK_STR (export_format_value (12, "days", b, sizeof b), "12 days");
-    CHECK_STR (export_format_value (1, "days", b, sizeof b), "1 day");
-    CHECK_STR (export_format_value (2.5, "percentage_points", b, sizeof b), "2.5 pp");
-    CHECK_STR (export_format_value (-0.04, "percent", b, sizeof b), "0.0%");
-    CHECK_STR (export_format_value (NAN, "percent", b, sizeof b), "–");
-    CHECK_STR (export_format_value (3, NULL, b, sizeof b), "3");
+    char b [FIGURE_MAX];
+    CHECK_STR (figure_value (73, "percent", b, sizeof b), "73.0%");
+    CHECK_STR (figure_value (92.14, "percent", b, sizeof b), "92.1%");
+    CHECK_STR (figure_value (150000, "pounds", b, sizeof b), "£150,000");
+    CHECK_STR (figure_value (1236000, "pounds", b, sizeof b), "£1,236,000");
+    CHECK_STR (figure_value (12.5, "pounds", b, sizeof b), "£12.50");
+    CHECK_STR (figure_value (-2500, "pounds", b, sizeof b), "-£2,500");
+    CHECK_STR (figure_value (1234567, "count", b, sizeof b), "1,234,567");
+    CHECK_STR (figure_value (999, "count", b, sizeof b), "999");
+    CHECK_STR (figure_value (-1234, "count", b, sizeof b), "-1,234");
+    CHECK_STR (figure_value (2.35, "number", b, sizeof b), "2.35");
+    CHECK_STR (figure_value (1234.56, "per_100000", b, sizeof b), "1,234.6");
+    CHECK_STR (figure_value (8, "per_1000", b, sizeof b), "8.0");
+    CHECK_STR (figure_value (1.254, "ratio", b, sizeof b), "1.25");
+    CHECK_STR (figure_value (79.44, "years", b, sizeof b), "79.4 years");
+    CHECK_STR (figure_value (12, "days", b, sizeof b), "12 days");
+    CHECK_STR (figure_value (1, "days", b, sizeof b), "1 day");
+    CHECK_STR (figure_value (2.5, "percentage_points", b, sizeof b), "2.5 pp");
+    CHECK_STR (figure_value (-0.04, "percent", b, sizeof b), "0.0%");
+    CHECK_STR (figure_value (NAN, "percent", b, sizeof b), "–");
+    CHECK_STR (figure_value (3, NULL, b, sizeof b), "3");
 }
 
 int

@@ -1,5 +1,5 @@
-/*  export_buf: growable text buffer.  */
-#include "export_buf.h"
+/*  htmlbuf: growable text buffer.  */
+#include "htmlbuf.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 
 //  Makes room for more bytes plus the NUL; false once the buffer failed.
 static bool
-s_reserve (export_buf_t *self, size_t more)
+s_reserve (htmlbuf_t *self, size_t more)
 {
     if (self->failed)
         return false;
@@ -34,7 +34,7 @@ s_reserve (export_buf_t *self, size_t more)
 }
 
 void
-export_buf_appendn (export_buf_t *self, const char *text, size_t n)
+htmlbuf_appendn (htmlbuf_t *self, const char *text, size_t n)
 {
     if (!text || !s_reserve (self, n))
         return;
@@ -44,14 +44,14 @@ export_buf_appendn (export_buf_t *self, const char *text, size_t n)
 }
 
 void
-export_buf_append (export_buf_t *self, const char *text)
+htmlbuf_append (htmlbuf_t *self, const char *text)
 {
     if (text)
-        export_buf_appendn (self, text, strlen (text));
+        htmlbuf_appendn (self, text, strlen (text));
 }
 
 void
-export_buf_printf (export_buf_t *self, const char *format, ...)
+htmlbuf_printf (htmlbuf_t *self, const char *format, ...)
 {
     char small [256];
     va_list args;
@@ -63,7 +63,7 @@ export_buf_printf (export_buf_t *self, const char *format, ...)
         return;
     }
     if ((size_t) n < sizeof small) {
-        export_buf_appendn (self, small, (size_t) n);
+        htmlbuf_appendn (self, small, (size_t) n);
         return;
     }
     if (!s_reserve (self, (size_t) n))
@@ -75,7 +75,7 @@ export_buf_printf (export_buf_t *self, const char *format, ...)
 }
 
 void
-export_buf_html (export_buf_t *self, const char *text)
+htmlbuf_html (htmlbuf_t *self, const char *text)
 {
     if (!text)
         return;
@@ -90,15 +90,15 @@ export_buf_html (export_buf_t *self, const char *text)
             case '\'': entity = "&#39;"; break;
             default: continue;
         }
-        export_buf_appendn (self, run, (size_t) (c - run));
-        export_buf_append (self, entity);
+        htmlbuf_appendn (self, run, (size_t) (c - run));
+        htmlbuf_append (self, entity);
         run = c + 1;
     }
-    export_buf_append (self, run);
+    htmlbuf_append (self, run);
 }
 
 void
-export_buf_number (export_buf_t *self, double value)
+htmlbuf_number (htmlbuf_t *self, double value)
 {
     if (!isfinite (value))
         return;
@@ -108,14 +108,14 @@ export_buf_number (export_buf_t *self, double value)
     snprintf (text, sizeof text, "%.15g", value);
     if (strtod (text, NULL) != value)
         snprintf (text, sizeof text, "%.17g", value);
-    export_buf_append (self, text);
+    htmlbuf_append (self, text);
 }
 
 char *
-export_buf_take (export_buf_t *self, size_t *len)
+htmlbuf_take (htmlbuf_t *self, size_t *len)
 {
     if (self->failed) {
-        export_buf_free (self);
+        htmlbuf_free (self);
         self->failed = false;
         return NULL;
     }
@@ -134,7 +134,7 @@ export_buf_take (export_buf_t *self, size_t *len)
 }
 
 void
-export_buf_free (export_buf_t *self)
+htmlbuf_free (htmlbuf_t *self)
 {
     free (self->data);
     self->data = NULL;

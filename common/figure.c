@@ -1,5 +1,5 @@
-/*  export_format: figures for people.  */
-#include "export_format.h"
+/*  figure: figures for people.  */
+#include "figure.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -7,9 +7,9 @@
 #include <string.h>
 
 char *
-export_format_grouped (double value, int decimals, char *buf, size_t buflen)
+figure_grouped (double value, int decimals, char *buf, size_t buflen)
 {
-    char plain [EXPORT_FORMAT_MAX];
+    char plain [FIGURE_MAX];
     if (!isfinite (value) || fabs (value) >= 1e18) {
         snprintf (buf, buflen, "%.*g", 6, value);
         return buf;
@@ -19,7 +19,7 @@ export_format_grouped (double value, int decimals, char *buf, size_t buflen)
     bool negative = value < 0 && strspn (plain, "0.") != strlen (plain);
     const char *dot = strchr (plain, '.');
     size_t digits = dot ? (size_t) (dot - plain) : strlen (plain);
-    char out [EXPORT_FORMAT_MAX * 2];
+    char out [FIGURE_MAX * 2];
     size_t o = 0;
     if (negative)
         out [o++] = '-';
@@ -43,7 +43,7 @@ s_whole (double value)
 static char *
 s_trimmed (double value, int max_decimals, char *buf, size_t buflen)
 {
-    export_format_grouped (value, s_whole (value) ? 0 : max_decimals, buf, buflen);
+    figure_grouped (value, s_whole (value) ? 0 : max_decimals, buf, buflen);
     if (strchr (buf, '.')) {
         size_t n = strlen (buf);
         while (n > 0 && buf [n - 1] == '0')
@@ -55,9 +55,9 @@ s_trimmed (double value, int max_decimals, char *buf, size_t buflen)
 }
 
 char *
-export_format_value (double value, const char *unit, char *buf, size_t buflen)
+figure_value (double value, const char *unit, char *buf, size_t buflen)
 {
-    char n [EXPORT_FORMAT_MAX];
+    char n [FIGURE_MAX];
     if (isnan (value)) {
         snprintf (buf, buflen, "–");
         return buf;
@@ -65,25 +65,25 @@ export_format_value (double value, const char *unit, char *buf, size_t buflen)
     if (!unit)
         unit = "number";
     if (strcmp (unit, "percent") == 0)
-        snprintf (buf, buflen, "%s%%", export_format_grouped (value, 1, n, sizeof n));
+        snprintf (buf, buflen, "%s%%", figure_grouped (value, 1, n, sizeof n));
     else
     if (strcmp (unit, "percentage_points") == 0)
-        snprintf (buf, buflen, "%s pp", export_format_grouped (value, 1, n, sizeof n));
+        snprintf (buf, buflen, "%s pp", figure_grouped (value, 1, n, sizeof n));
     else
     if (strcmp (unit, "pounds") == 0) {
-        export_format_grouped (fabs (value), s_whole (value) ? 0 : 2, n, sizeof n);
+        figure_grouped (fabs (value), s_whole (value) ? 0 : 2, n, sizeof n);
         snprintf (buf, buflen, "%s£%s", value < 0 && strcmp (n, "0") ? "-" : "", n);
     }
     else
     if (strncmp (unit, "per_", 4) == 0)
-        export_format_grouped (value, 1, buf, buflen);
+        figure_grouped (value, 1, buf, buflen);
     else
     if (strcmp (unit, "ratio") == 0)
-        export_format_grouped (value, 2, buf, buflen);
+        figure_grouped (value, 2, buf, buflen);
     else
     if (strcmp (unit, "years") == 0 || strcmp (unit, "days") == 0 || strcmp (unit, "weeks") == 0
         || strcmp (unit, "minutes") == 0) {
-        export_format_grouped (value, s_whole (value) ? 0 : 1, n, sizeof n);
+        figure_grouped (value, s_whole (value) ? 0 : 1, n, sizeof n);
         //  "1 days" reads wrong: drop the plural s for exactly one.
         bool one = strcmp (n, "1") == 0;
         snprintf (buf, buflen, "%s %.*s", n, (int) strlen (unit) - (one ? 1 : 0), unit);

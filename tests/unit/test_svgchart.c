@@ -1,11 +1,11 @@
-/*  test_export_chart: the geometry of the SVG charts on known series,
+/*  test_svgchart: the geometry of the SVG charts on known series,
     gaps in a sparkline, and the marks of an SPC chart.
 
-    Mapping (export_chart.h): x = left + i * width / (n - 1),
+    Mapping (svgchart.h): x = left + i * width / (n - 1),
     y = top + height - (v - min) / (max - min) * height.
 */
 #include "check.h"
-#include "export_chart.h"
+#include "svgchart.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -27,9 +27,9 @@ test_points_known_series (void)
     //  10, 20, 30 in a 100 x 50 box over 10..30: the ends on the edges,
     //  20 in the middle both ways.
     double values [] = { 10, 20, 30 };
-    export_chart_frame_t frame = { .left = 0, .top = 0, .width = 100, .height = 50, .min = 10, .max = 30 };
-    export_chart_point_t pts [3];
-    CHECK_INT (export_chart_points (values, 3, &frame, pts), 0);
+    svgchart_frame_t frame = { .left = 0, .top = 0, .width = 100, .height = 50, .min = 10, .max = 30 };
+    svgchart_point_t pts [3];
+    CHECK_INT (svgchart_points (values, 3, &frame, pts), 0);
     CHECK_NEAR (pts [0].x, 0, 1e-9);
     CHECK_NEAR (pts [0].y, 50, 1e-9);
     CHECK_NEAR (pts [1].x, 50, 1e-9);
@@ -41,9 +41,9 @@ test_points_known_series (void)
     //  Offset frame: 25 over 0..100 in a box at (10, 20) of 200 x 40
     //  is x = 10 + 1 * 200 / 4 = 60, y = 20 + 40 - 0.25 * 40 = 50.
     double five [] = { 0, 25, NAN, 75, 100 };
-    export_chart_frame_t offset = { 10, 20, 200, 40, 0, 100 };
-    export_chart_point_t p5 [5];
-    CHECK_INT (export_chart_points (five, 5, &offset, p5), 0);
+    svgchart_frame_t offset = { 10, 20, 200, 40, 0, 100 };
+    svgchart_point_t p5 [5];
+    CHECK_INT (svgchart_points (five, 5, &offset, p5), 0);
     CHECK_NEAR (p5 [1].x, 60, 1e-9);
     CHECK_NEAR (p5 [1].y, 50, 1e-9);
     CHECK (!p5 [2].present);
@@ -52,14 +52,14 @@ test_points_known_series (void)
 
     //  One point, or a flat range: the middle.
     double one [] = { 7 };
-    export_chart_frame_t flat = { 0, 0, 100, 50, 7, 7 };
-    CHECK_INT (export_chart_points (one, 1, &flat, pts), 0);
+    svgchart_frame_t flat = { 0, 0, 100, 50, 7, 7 };
+    CHECK_INT (svgchart_points (one, 1, &flat, pts), 0);
     CHECK_NEAR (pts [0].x, 50, 1e-9);
     CHECK_NEAR (pts [0].y, 25, 1e-9);
 
-    CHECK_INT (export_chart_points (NULL, 3, &frame, pts), -1);
+    CHECK_INT (svgchart_points (NULL, 3, &frame, pts), -1);
     frame.max = NAN;
-    CHECK_INT (export_chart_points (values, 3, &frame, pts), -1);
+    CHECK_INT (svgchart_points (values, 3, &frame, pts), -1);
 }
 
 static void
@@ -67,8 +67,8 @@ test_sparkline_geometry (void)
 {
     //  A 106 x 56 sparkline is the 100 x 50 box above inset by 3.
     double values [] = { 10, 20, 30 };
-    export_chart_frame_t frame;
-    CHECK_INT (export_chart_sparkline_frame (values, 3, 106, 56, &frame), 0);
+    svgchart_frame_t frame;
+    CHECK_INT (svgchart_sparkline_frame (values, 3, 106, 56, &frame), 0);
     CHECK_NEAR (frame.left, 3, 1e-9);
     CHECK_NEAR (frame.top, 3, 1e-9);
     CHECK_NEAR (frame.width, 100, 1e-9);
@@ -76,8 +76,8 @@ test_sparkline_geometry (void)
     CHECK_NEAR (frame.min, 10, 1e-9);
     CHECK_NEAR (frame.max, 30, 1e-9);
 
-    export_buf_t buf = EXPORT_BUF_INIT;
-    CHECK_INT (export_chart_sparkline (&buf, values, 3, 106, 56, "PI <1> & co"), 0);
+    htmlbuf_t buf = HTMLBUF_INIT;
+    CHECK_INT (svgchart_sparkline (&buf, values, 3, 106, 56, "PI <1> & co"), 0);
     CHECK_CONTAINS (buf.data, "<svg class=\"sparkline\" width=\"106\" height=\"56\" viewBox=\"0 0 106 56\"");
     CHECK_CONTAINS (buf.data, "points=\"3.0,53.0 53.0,28.0 103.0,3.0\"");
     CHECK_CONTAINS (buf.data, "<circle class=\"last\" cx=\"103.0\" cy=\"3.0\"");
@@ -86,7 +86,7 @@ test_sparkline_geometry (void)
     CHECK (!strstr (buf.data, "http"));
     CHECK_INT (s_count (buf.data, "<polyline"), 1);
     CHECK (strlen (buf.data) >= 6 && strcmp (buf.data + strlen (buf.data) - 6, "</svg>") == 0);
-    export_buf_free (&buf);
+    htmlbuf_free (&buf);
 }
 
 static void
@@ -97,36 +97,36 @@ test_sparkline_gaps (void)
     //  (y(30) = 53 - 20/30 * 50 = 19.67); the last mark is on 40, not on
     //  the missing end.
     double values [] = { 10, NAN, 30, 40, NAN };
-    export_buf_t buf = EXPORT_BUF_INIT;
-    CHECK_INT (export_chart_sparkline (&buf, values, N_OF (values), 106, 56, NULL), 0);
+    htmlbuf_t buf = HTMLBUF_INIT;
+    CHECK_INT (svgchart_sparkline (&buf, values, N_OF (values), 106, 56, NULL), 0);
     CHECK_INT (s_count (buf.data, "<polyline"), 1);
     CHECK_CONTAINS (buf.data, "points=\"53.0,19.7 78.0,3.0\"");
     CHECK_CONTAINS (buf.data, "<circle class=\"dot\" cx=\"3.0\" cy=\"53.0\"");
     CHECK_CONTAINS (buf.data, "<circle class=\"last\" cx=\"78.0\" cy=\"3.0\"");
     CHECK_CONTAINS (buf.data, "<title>trend</title>");
-    export_buf_free (&buf);
+    htmlbuf_free (&buf);
 
     //  A gap in the middle of a line splits it in two.
     double split [] = { 1, 2, NAN, 3, 4 };
-    CHECK_INT (export_chart_sparkline (&buf, split, N_OF (split), 106, 56, "x"), 0);
+    CHECK_INT (svgchart_sparkline (&buf, split, N_OF (split), 106, 56, "x"), 0);
     CHECK_INT (s_count (buf.data, "<polyline"), 2);
     CHECK_INT (s_count (buf.data, "class=\"dot\""), 0);
-    export_buf_free (&buf);
+    htmlbuf_free (&buf);
 
     //  Nothing to draw: an empty, titled box; still valid.
     double none [] = { NAN, NAN };
-    CHECK_INT (export_chart_sparkline (&buf, none, 2, 106, 56, "empty"), 0);
+    CHECK_INT (svgchart_sparkline (&buf, none, 2, 106, 56, "empty"), 0);
     CHECK_INT (s_count (buf.data, "<polyline"), 0);
     CHECK_INT (s_count (buf.data, "<circle"), 0);
     CHECK_CONTAINS (buf.data, "</svg>");
-    export_buf_free (&buf);
-    CHECK_INT (export_chart_sparkline (&buf, NULL, 0, 106, 56, "empty"), 0);
-    export_buf_free (&buf);
+    htmlbuf_free (&buf);
+    CHECK_INT (svgchart_sparkline (&buf, NULL, 0, 106, 56, "empty"), 0);
+    htmlbuf_free (&buf);
 
-    CHECK_INT (export_chart_sparkline (NULL, values, 3, 106, 56, NULL), -1);
-    CHECK_INT (export_chart_sparkline (&buf, values, 3, 6, 56, NULL), -1);
-    CHECK_INT (export_chart_sparkline (&buf, NULL, 3, 106, 56, NULL), -1);
-    export_buf_free (&buf);
+    CHECK_INT (svgchart_sparkline (NULL, values, 3, 106, 56, NULL), -1);
+    CHECK_INT (svgchart_sparkline (&buf, values, 3, 6, 56, NULL), -1);
+    CHECK_INT (svgchart_sparkline (&buf, NULL, 3, 106, 56, NULL), -1);
+    htmlbuf_free (&buf);
 }
 
 static void
@@ -136,25 +136,25 @@ test_spc_marks (void)
     //  one below the lower (concerning), the rest common cause; target 12.
     double values [] = { 9, 11, 10, 16, 9, 3, 10, 11 };
     const char *periods [] = { "Q1 2021/22", "Q2", "Q3", "Q4", "Q1", "Q2", "Q3", "Q2 2023/24" };
-    export_chart_spc_point_t pts [8];
+    svgchart_spc_point_t pts [8];
     for (size_t i = 0; i < 8; i++)
-        pts [i] = (export_chart_spc_point_t) { periods [i], values [i], 10, 5, 15, EXPORT_CHART_CAUSE_COMMON };
-    pts [3].cause = EXPORT_CHART_CAUSE_IMPROVING;
-    pts [5].cause = EXPORT_CHART_CAUSE_CONCERNING;
-    export_chart_spc_options_t opts = { .width = 640, .height = 260, .title = "PI 1 <SPC>", .unit = "percent",
+        pts [i] = (svgchart_spc_point_t) { periods [i], values [i], 10, 5, 15, SVGCHART_CAUSE_COMMON };
+    pts [3].cause = SVGCHART_CAUSE_IMPROVING;
+    pts [5].cause = SVGCHART_CAUSE_CONCERNING;
+    svgchart_spc_options_t opts = { .width = 640, .height = 260, .title = "PI 1 <SPC>", .unit = "percent",
                                         .target = 12 };
 
     //  The range is 3..16 widened by 5 % of 13 each side.
-    export_chart_frame_t frame;
-    CHECK_INT (export_chart_spc_frame (pts, 8, &opts, &frame), 0);
+    svgchart_frame_t frame;
+    CHECK_INT (svgchart_spc_frame (pts, 8, &opts, &frame), 0);
     CHECK_NEAR (frame.min, 3 - 0.65, 1e-9);
     CHECK_NEAR (frame.max, 16 + 0.65, 1e-9);
-    CHECK_NEAR (frame.left, EXPORT_CHART_SPC_LEFT, 1e-9);
-    CHECK_NEAR (frame.width, 640 - EXPORT_CHART_SPC_LEFT - EXPORT_CHART_SPC_RIGHT, 1e-9);
-    CHECK_NEAR (frame.height, 260 - EXPORT_CHART_SPC_TOP - EXPORT_CHART_SPC_BOTTOM, 1e-9);
+    CHECK_NEAR (frame.left, SVGCHART_SPC_LEFT, 1e-9);
+    CHECK_NEAR (frame.width, 640 - SVGCHART_SPC_LEFT - SVGCHART_SPC_RIGHT, 1e-9);
+    CHECK_NEAR (frame.height, 260 - SVGCHART_SPC_TOP - SVGCHART_SPC_BOTTOM, 1e-9);
 
-    export_buf_t buf = EXPORT_BUF_INIT;
-    CHECK_INT (export_chart_spc (&buf, pts, 8, &opts), 0);
+    htmlbuf_t buf = HTMLBUF_INIT;
+    CHECK_INT (svgchart_spc (&buf, pts, 8, &opts), 0);
     const char *svg = buf.data;
     CHECK_CONTAINS (svg, "<svg class=\"spc\" width=\"640\" height=\"260\"");
     CHECK_CONTAINS (svg, "<title>PI 1 &lt;SPC&gt;</title>");
@@ -162,8 +162,8 @@ test_spc_marks (void)
     CHECK_INT (s_count (svg, "class=\"pt improving\""), 1);
     CHECK_INT (s_count (svg, "class=\"pt concerning\""), 1);
     CHECK_INT (s_count (svg, "class=\"pt neutral\""), 0);
-    CHECK_CONTAINS (svg, "fill=\"" EXPORT_CHART_IMPROVING "\"");
-    CHECK_CONTAINS (svg, "fill=\"" EXPORT_CHART_CONCERNING "\"");
+    CHECK_CONTAINS (svg, "fill=\"" SVGCHART_IMPROVING "\"");
+    CHECK_CONTAINS (svg, "fill=\"" SVGCHART_CONCERNING "\"");
     CHECK_CONTAINS (svg, "(special cause, improving)");
     CHECK_INT (s_count (svg, "<line class=\"mean\""), 1);
     CHECK_INT (s_count (svg, "<line class=\"ucl\""), 1);
@@ -179,14 +179,14 @@ test_spc_marks (void)
     CHECK_CONTAINS (svg, ">Q2 2023/24</text>");
     CHECK (!strstr (svg, "http"));
 
-    //  The improving dot sits where export_chart_points puts value 16.
-    export_chart_point_t mapped [8];
-    CHECK_INT (export_chart_points (values, 8, &frame, mapped), 0);
+    //  The improving dot sits where svgchart_points puts value 16.
+    svgchart_point_t mapped [8];
+    CHECK_INT (svgchart_points (values, 8, &frame, mapped), 0);
     char want [96];
     snprintf (want, sizeof want, "class=\"pt improving\" cx=\"%.1f\" cy=\"%.1f\"", mapped [3].x, mapped [3].y);
     CHECK_CONTAINS (svg, want);
-    CHECK_NEAR (mapped [3].y, EXPORT_CHART_SPC_TOP + 0.65 / 14.3 * frame.height, 1e-9);
-    export_buf_free (&buf);
+    CHECK_NEAR (mapped [3].y, SVGCHART_SPC_TOP + 0.65 / 14.3 * frame.height, 1e-9);
+    htmlbuf_free (&buf);
 }
 
 static void
@@ -195,77 +195,77 @@ test_spc_rebase_and_gaps (void)
     //  A rebase after four points: two mean lines and two pairs of limits;
     //  a missing value breaks the data line and has no dot; a neutral
     //  special cause is purple.
-    export_chart_spc_point_t pts [8];
+    svgchart_spc_point_t pts [8];
     for (size_t i = 0; i < 8; i++)
-        pts [i] = (export_chart_spc_point_t) { NULL, i < 4 ? 10.0 + (double) (i % 2) : 20.0 + (double) (i % 2),
+        pts [i] = (svgchart_spc_point_t) { NULL, i < 4 ? 10.0 + (double) (i % 2) : 20.0 + (double) (i % 2),
                                                i < 4 ? 10.5 : 20.5, i < 4 ? 8 : 18, i < 4 ? 13 : 23,
-                                               EXPORT_CHART_CAUSE_COMMON };
+                                               SVGCHART_CAUSE_COMMON };
     pts [2].value = NAN;
-    pts [6].cause = EXPORT_CHART_CAUSE_NEUTRAL;
-    export_chart_spc_options_t opts = { .width = 400, .height = 200, .title = NULL, .unit = NULL, .target = NAN };
-    export_buf_t buf = EXPORT_BUF_INIT;
-    CHECK_INT (export_chart_spc (&buf, pts, 8, &opts), 0);
+    pts [6].cause = SVGCHART_CAUSE_NEUTRAL;
+    svgchart_spc_options_t opts = { .width = 400, .height = 200, .title = NULL, .unit = NULL, .target = NAN };
+    htmlbuf_t buf = HTMLBUF_INIT;
+    CHECK_INT (svgchart_spc (&buf, pts, 8, &opts), 0);
     CHECK_INT (s_count (buf.data, "<line class=\"mean\""), 2);
     CHECK_INT (s_count (buf.data, "<line class=\"ucl\""), 2);
     CHECK_INT (s_count (buf.data, "<polyline class=\"data\""), 2);
     CHECK_INT (s_count (buf.data, "class=\"pt "), 7);
     CHECK_INT (s_count (buf.data, "class=\"pt neutral\""), 1);
-    CHECK_CONTAINS (buf.data, "fill=\"" EXPORT_CHART_NEUTRAL "\"");
+    CHECK_CONTAINS (buf.data, "fill=\"" SVGCHART_NEUTRAL "\"");
     CHECK_CONTAINS (buf.data, "<title>SPC chart</title>");
     CHECK (!strstr (buf.data, "class=\"target\""));
     CHECK (!strstr (buf.data, "x-start"));
-    export_buf_free (&buf);
+    htmlbuf_free (&buf);
 
     //  No limits at all (a run chart of recent values) still draws.
-    export_chart_spc_point_t bare [3] = {
-        { "a", 1, NAN, NAN, NAN, EXPORT_CHART_CAUSE_COMMON }, { "b", 2, NAN, NAN, NAN, EXPORT_CHART_CAUSE_COMMON },
-        { "c", 3, NAN, NAN, NAN, EXPORT_CHART_CAUSE_COMMON } };
-    CHECK_INT (export_chart_spc (&buf, bare, 3, &opts), 0);
+    svgchart_spc_point_t bare [3] = {
+        { "a", 1, NAN, NAN, NAN, SVGCHART_CAUSE_COMMON }, { "b", 2, NAN, NAN, NAN, SVGCHART_CAUSE_COMMON },
+        { "c", 3, NAN, NAN, NAN, SVGCHART_CAUSE_COMMON } };
+    CHECK_INT (svgchart_spc (&buf, bare, 3, &opts), 0);
     CHECK (!strstr (buf.data, "class=\"mean\""));
     CHECK_INT (s_count (buf.data, "class=\"pt common\""), 3);
-    export_buf_free (&buf);
+    htmlbuf_free (&buf);
 
     //  Too small, or nothing to hold the text.
     opts.width = 50;
-    CHECK_INT (export_chart_spc (&buf, bare, 3, &opts), -1);
-    CHECK_INT (export_chart_spc (NULL, bare, 3, &opts), -1);
-    CHECK_INT (export_chart_spc (&buf, bare, 3, NULL), -1);
-    export_buf_free (&buf);
+    CHECK_INT (svgchart_spc (&buf, bare, 3, &opts), -1);
+    CHECK_INT (svgchart_spc (NULL, bare, 3, &opts), -1);
+    CHECK_INT (svgchart_spc (&buf, bare, 3, NULL), -1);
+    htmlbuf_free (&buf);
 }
 
 static void
 test_buf (void)
 {
-    export_buf_t buf = EXPORT_BUF_INIT;
+    htmlbuf_t buf = HTMLBUF_INIT;
     size_t len = 99;
-    char *text = export_buf_take (&buf, &len);
+    char *text = htmlbuf_take (&buf, &len);
     CHECK_STR (text, "");
     CHECK_INT (len, 0);
     free (text);
     //  Past the first allocation and the printf stack buffer.
     for (int i = 0; i < 300; i++)
-        export_buf_printf (&buf, "%04d", i);
-    export_buf_printf (&buf, "%s", "");
+        htmlbuf_printf (&buf, "%04d", i);
+    htmlbuf_printf (&buf, "%s", "");
     char big [600];
     memset (big, 'x', sizeof big - 1);
     big [sizeof big - 1] = '\0';
-    export_buf_printf (&buf, "[%s]", big);
+    htmlbuf_printf (&buf, "[%s]", big);
     CHECK_INT (buf.len, 1200 + 601);
     CHECK (strncmp (buf.data, "000000010002", 12) == 0);
-    export_buf_free (&buf);
-    export_buf_html (&buf, "a<b>&\"c'");
+    htmlbuf_free (&buf);
+    htmlbuf_html (&buf, "a<b>&\"c'");
     CHECK_STR (buf.data, "a&lt;b&gt;&amp;&quot;c&#39;");
-    export_buf_free (&buf);
-    export_buf_number (&buf, 73);
-    export_buf_append (&buf, " ");
-    export_buf_number (&buf, 92.1);
-    export_buf_append (&buf, " ");
-    export_buf_number (&buf, 0.1 + 0.2);
-    export_buf_append (&buf, " ");
-    export_buf_number (&buf, NAN);
+    htmlbuf_free (&buf);
+    htmlbuf_number (&buf, 73);
+    htmlbuf_append (&buf, " ");
+    htmlbuf_number (&buf, 92.1);
+    htmlbuf_append (&buf, " ");
+    htmlbuf_number (&buf, 0.1 + 0.2);
+    htmlbuf_append (&buf, " ");
+    htmlbuf_number (&buf, NAN);
     CHECK_STR (buf.data, "73 92.1 0.30000000000000004 ");
-    export_buf_free (&buf);
-    export_buf_free (&buf);
+    htmlbuf_free (&buf);
+    htmlbuf_free (&buf);
 }
 
 int
@@ -277,5 +277,5 @@ main (void)
     test_spc_marks ();
     test_spc_rebase_and_gaps ();
     test_buf ();
-    return check_done ("test_export_chart");
+    return check_done ("test_svgchart");
 }

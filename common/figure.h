@@ -1,4 +1,4 @@
-/*  export_format: indicator figures as people read them in a report.
+/*  figure: indicator figures as people read them in a report.
 
     By unit (the catalogue's vocabulary):
       percent               1 decimal and "%"          73.0%
@@ -16,20 +16,20 @@
     A missing value (NAN) is an en dash "–".  The text is UTF-8 and
     never holds an HTML special character, though callers escape anyway.
 */
-#ifndef CAREWATCH_EXPORT_FORMAT_H
-#define CAREWATCH_EXPORT_FORMAT_H
+#ifndef CAREWATCH_FIGURE_H
+#define CAREWATCH_FIGURE_H
 
 #include <stddef.h>
 
-//  Room for any figure export_format_value writes.
-#define EXPORT_FORMAT_MAX 64
+//  Room for any figure figure_value writes.
+#define FIGURE_MAX 64
 
 //  Writes value in unit (NULL = plain number) into buf and returns buf.
-//  A buffer shorter than EXPORT_FORMAT_MAX may truncate the text.
-char *export_format_value (double value, const char *unit, char *buf, size_t buflen);
+//  A buffer shorter than FIGURE_MAX may truncate the text.
+char *figure_value (double value, const char *unit, char *buf, size_t buflen);
 
 //  Writes value rounded to decimals places with a comma every three
 //  integer digits ("-1,234.5") into buf and returns buf.
-char *export_format_grouped (double value, int decimals, char *buf, size_t buflen);
+char *figure_grouped (double value, int decimals, char *buf, size_t buflen);
 
 #endif

@@ -1,4 +1,4 @@
-/*  export_chart: small inline SVG charts for the HTML reports.
+/*  svgchart: small inline SVG charts for the HTML reports and web pages.
 
     Geometry.  A chart maps values into a plot frame (left, top, width,
     height in pixels; SVG y grows downwards) over a value range min..max:
@@ -7,17 +7,17 @@
                                                  (max == min: top + height / 2)
     so the first point sits on the left edge, the last on the right edge,
     min on the bottom edge and max on the top edge.  Coordinates are
-    written with one decimal.  export_chart_points computes them, so a
+    written with one decimal.  svgchart_points computes them, so a
     test can check a known series against the SVG text.
 
-    Sparkline: the frame is the box inset by EXPORT_CHART_SPARK_INSET on
+    Sparkline: the frame is the box inset by SVGCHART_SPARK_INSET on
     every side (room for the marker), the range is the series' own
     min..max.  Present values are joined by a polyline; a missing value
     (NAN) breaks the line, and a present value with no present neighbour
     is drawn as a dot.  The last present value is marked with a circle.
 
     SPC chart ("Making Data Count" style): the frame leaves margins for
-    the axis labels (EXPORT_CHART_SPC_LEFT/RIGHT/TOP/BOTTOM); the axes
+    the axis labels (SVGCHART_SPC_LEFT/RIGHT/TOP/BOTTOM); the axes
     are drawn a few pixels outside the frame.  The range
     covers the values, means, limits and target, widened by 5 % of the
     span on each side (a flat series: +/- 1, or 10 % of the value).
@@ -28,33 +28,33 @@
     run of points with the same value, so a rebased chart steps.  An
     optional target is a red dashed line.  The y axis is labelled with
     the lowest and highest figure drawn (formatted by unit, as
-    export_format_value does), the x axis with the first and last period.
+    figure_value does), the x axis with the first and last period.
 
     The SVG is for inline use in HTML5: no xmlns, no external reference.
     A <title> (and aria-label) carries the accessible description.  All
     text is escaped.  Pure functions: nothing but the buffer is touched.
 */
-#ifndef CAREWATCH_EXPORT_CHART_H
-#define CAREWATCH_EXPORT_CHART_H
+#ifndef CAREWATCH_SVGCHART_H
+#define CAREWATCH_SVGCHART_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "export_buf.h"
+#include "htmlbuf.h"
 
 //  Sparkline inset and SPC margins, in pixels.
-#define EXPORT_CHART_SPARK_INSET  3.0
-#define EXPORT_CHART_SPC_LEFT     76.0
-#define EXPORT_CHART_SPC_RIGHT    16.0
-#define EXPORT_CHART_SPC_TOP      12.0
-#define EXPORT_CHART_SPC_BOTTOM   28.0
+#define SVGCHART_SPARK_INSET  3.0
+#define SVGCHART_SPC_LEFT     76.0
+#define SVGCHART_SPC_RIGHT    16.0
+#define SVGCHART_SPC_TOP      12.0
+#define SVGCHART_SPC_BOTTOM   28.0
 
 //  Dot colours ("Making Data Count").
-#define EXPORT_CHART_COMMON      "#a6a6a6"
-#define EXPORT_CHART_IMPROVING   "#289de0"
-#define EXPORT_CHART_CONCERNING  "#fab428"
-#define EXPORT_CHART_NEUTRAL     "#490092"
-#define EXPORT_CHART_TARGET      "#de1b1b"
+#define SVGCHART_COMMON      "#a6a6a6"
+#define SVGCHART_IMPROVING   "#289de0"
+#define SVGCHART_CONCERNING  "#fab428"
+#define SVGCHART_NEUTRAL     "#490092"
+#define SVGCHART_TARGET      "#de1b1b"
 
 //  Where values land: the plot area and the value range it shows.
 typedef struct {
@@ -64,22 +64,22 @@ typedef struct {
     double height;              //  y span, max to min
     double min;                 //  value on the bottom edge
     double max;                 //  value on the top edge
-} export_chart_frame_t;
+} svgchart_frame_t;
 
 //  One mapped point.
 typedef struct {
     double x;                   //  pixels from the left
     double y;                   //  pixels from the top
     bool present;               //  false for a missing value (x still set)
-} export_chart_point_t;
+} svgchart_point_t;
 
 //  What a special cause point says ("Making Data Count" icons).
 typedef enum {
-    EXPORT_CHART_CAUSE_COMMON = 0,      //  common cause: grey
-    EXPORT_CHART_CAUSE_IMPROVING,       //  special cause, good side: blue
-    EXPORT_CHART_CAUSE_CONCERNING,      //  special cause, bad side: orange
-    EXPORT_CHART_CAUSE_NEUTRAL          //  special cause, no good side: purple
-} export_chart_cause_t;
+    SVGCHART_CAUSE_COMMON = 0,      //  common cause: grey
+    SVGCHART_CAUSE_IMPROVING,       //  special cause, good side: blue
+    SVGCHART_CAUSE_CONCERNING,      //  special cause, bad side: orange
+    SVGCHART_CAUSE_NEUTRAL          //  special cause, no good side: purple
+} svgchart_cause_t;
 
 //  One point of an SPC chart.  Strings are borrowed.
 typedef struct {
@@ -88,8 +88,8 @@ typedef struct {
     double mean;                //  centre line at this point; NAN = none
     double lcl;                 //  lower process limit; NAN = none
     double ucl;                 //  upper process limit; NAN = none
-    export_chart_cause_t cause; //  dot colour
-} export_chart_spc_point_t;
+    svgchart_cause_t cause; //  dot colour
+} svgchart_spc_point_t;
 
 //  Options of an SPC chart.  Strings are borrowed.
 typedef struct {
@@ -98,41 +98,41 @@ typedef struct {
     const char *title;          //  accessible title; NULL = "SPC chart"
     const char *unit;           //  for axis labels and tooltips; NULL = plain
     double target;              //  target line; NAN = none
-} export_chart_spc_options_t;
+} svgchart_spc_options_t;
 
 //  Maps values [0..n) into frame as the header describes, writing n
 //  points into out.  A NAN value gives present = false.  Returns 0, or
 //  -1 when an argument is NULL (with n > 0) or the frame is not finite.
-int export_chart_points (const double *values, size_t n, const export_chart_frame_t *frame,
-                         export_chart_point_t *out);
+int svgchart_points (const double *values, size_t n, const svgchart_frame_t *frame,
+                         svgchart_point_t *out);
 
 //  The frame a sparkline of width x height uses for values [0..n).
 //  Returns 0, or -1 when the box is too small or no value is present
 //  (the frame is still set, with min = max = 0).
-int export_chart_sparkline_frame (const double *values, size_t n, double width, double height,
-                                  export_chart_frame_t *frame);
+int svgchart_sparkline_frame (const double *values, size_t n, double width, double height,
+                                  svgchart_frame_t *frame);
 
 //  Appends a sparkline <svg class="sparkline"> of values [0..n) (NAN =
 //  missing) sized width x height, with title as its accessible name
 //  (NULL: "trend").  No present value draws an empty box.  Returns 0, or
 //  -1 when buf is NULL, values is NULL with n > 0, or the box is smaller
 //  than twice the inset.
-int export_chart_sparkline (export_buf_t *buf, const double *values, size_t n, double width,
+int svgchart_sparkline (htmlbuf_t *buf, const double *values, size_t n, double width,
                             double height, const char *title);
 
 //  The frame an SPC chart of points [0..n) uses.  Returns 0, or -1 when
 //  the size leaves no plot area.
-int export_chart_spc_frame (const export_chart_spc_point_t *points, size_t n,
-                            const export_chart_spc_options_t *options, export_chart_frame_t *frame);
+int svgchart_spc_frame (const svgchart_spc_point_t *points, size_t n,
+                            const svgchart_spc_options_t *options, svgchart_frame_t *frame);
 
 //  Appends an SPC chart <svg class="spc"> of points [0..n).  Returns 0,
 //  or -1 when buf, options or (with n > 0) points is NULL or the size
 //  leaves no plot area.
-int export_chart_spc (export_buf_t *buf, const export_chart_spc_point_t *points, size_t n,
-                      const export_chart_spc_options_t *options);
+int svgchart_spc (htmlbuf_t *buf, const svgchart_spc_point_t *points, size_t n,
+                      const svgchart_spc_options_t *options);
 
 //  Name of a cause as the SVG class uses it: "common", "improving",
 //  "concerning", "neutral".  Static string.
-const char *export_chart_cause_name (export_chart_cause_t cause);
+const char *svgchart_cause_name (svgchart_cause_t cause);
 
 #endif
