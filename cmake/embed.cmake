@@ -1,4 +1,5 @@
-# Turns db/migrations/*.sql and db/reference/*.json into a C file of
+# Turns db/migrations/*.sql, db/reference/*.json and web/* (the web
+# pages' stylesheet and script) into a C file of
 # NUL-terminated strings, so every binary carries its own schema and
 # reference data and needs no path to the source tree at run time.
 file(GLOB migrations ${SRC}/migrations/*.sql)
@@ -27,7 +28,18 @@ foreach(r ${references})
   string(APPEND rtable "  {\"${name}\", s_ref_${j}},\n")
   math(EXPR j "${j}+1")
 endforeach()
+file(GLOB webs ${WEB}/*)
+list(SORT webs)
+set(k 0)
+set(wtable "")
+foreach(w ${webs})
+  embed_one(s_web_${k} ${w})
+  get_filename_component(name ${w} NAME)
+  string(APPEND wtable "  {\"${name}\", s_web_${k}},\n")
+  math(EXPR k "${k}+1")
+endforeach()
 string(APPEND out "const embedded_file_t embedded_migrations[] = {\n${mtable}  {NULL, NULL}\n};\n")
 string(APPEND out "const embedded_file_t embedded_references[] = {\n${rtable}  {NULL, NULL}\n};\n")
+string(APPEND out "const embedded_file_t embedded_web[] = {\n${wtable}  {NULL, NULL}\n};\n")
 file(WRITE ${OUT}.tmp "${out}")
 file(RENAME ${OUT}.tmp ${OUT})

@@ -580,3 +580,38 @@ period_type_from_name (const char *name)
                 return (period_type_t) i;
     return 0;
 }
+
+char *
+period_label (const char *code, char *buf, size_t len)
+{
+    static const char *months [] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
+                                     "Oct", "Nov", "Dec" };
+    period_t p;
+    int y, m, d, y2, m2, d2;
+    if (!code || period_parse (code, &p, NULL, 0)) {
+        snprintf (buf, len, "%s", code ? code : "");
+        return buf;
+    }
+    period_ymd (p.start, &y, &m, &d);
+    period_ymd (p.end, &y2, &m2, &d2);
+    switch (p.type) {
+        case PERIOD_FQUARTER:
+            snprintf (buf, len, "Q%d %d/%02d", (m - 4 + 12) % 12 / 3 + 1, m >= 4 ? y : y - 1, (m >= 4 ? y + 1 : y) % 100);
+            break;
+        case PERIOD_FYEAR:
+            snprintf (buf, len, "%d/%02d", y, (y + 1) % 100);
+            break;
+        case PERIOD_MONTH:
+            snprintf (buf, len, "%s %d", months [m - 1], y);
+            break;
+        case PERIOD_POOLED_CY:
+            snprintf (buf, len, "%d-%02d", y, y2 % 100);
+            break;
+        case PERIOD_ROLLING12:
+            snprintf (buf, len, "12 months to %s %d", months [m2 - 1], y2);
+            break;
+        default:
+            period_format (&p, buf, len);
+    }
+    return buf;
+}

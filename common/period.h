@@ -126,4 +126,9 @@ char *period_iso (period_day_t day, char *buf, size_t buflen);
 //  Today's date in UTC.
 period_day_t period_today (void);
 
+//  Writes a period as a report prints it ("Q2 2022/23", "2022/23", "Sep 2022",
+//  "2018-20", "12 months to Sep 2022", else the canonical code) into buf
+//  and returns buf; text that is not a period is copied as it is.
+char *period_label (const char *code, char *buf, size_t len);
+
 #endif

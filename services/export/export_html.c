@@ -1,8 +1,10 @@
 /*  export_html: page frame, verdicts and figures for the HTML reports.  */
 #include "export_html.h"
+#include "verdict.h"
 #include "export_doc.h"
 #include "figure.h"
 #include "export_query.h"
+#include "period.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -77,7 +79,7 @@ export_html_period (htmlbuf_t *out, const char *code)
 {
     char label [64];
     if (code)
-        htmlbuf_html (out, export_period_label (code, label, sizeof label));
+        htmlbuf_html (out, period_label (code, label, sizeof label));
 }
 
 void
@@ -126,34 +128,14 @@ export_html_page_close (htmlbuf_t *out)
                             "</footer></body></html>\n");
 }
 
-static const struct {
-    const char *name;           //  verdict as the document names it
-    const char *symbol;         //  what prints beside the word
-    const char *words;          //  how a reader sees it
-} s_verdicts [] = {
-    { "on_target", "★", "On target" },
-    { "tolerance", "◆", "Tolerance" },
-    { "below_target", "▲", "Below target" },
-    { "missing", "○", "Missing" },
-    { "no_target", "–", "No target" },
-    { "improved", "↗", "Improved" },
-    { "consistent", "→", "Consistent" },
-    { "worsening", "↘", "Worsening" },
-    { "higher", "↑", "Higher" },
-    { "lower", "↓", "Lower" },
-    { "cannot_compare", "–", "Cannot compare" },
-};
-
 static void
 s_verdict (htmlbuf_t *out, const char *name)
 {
-    for (size_t i = 0; name && i < sizeof s_verdicts / sizeof s_verdicts [0]; i++)
-        if (strcmp (name, s_verdicts [i].name) == 0) {
-            htmlbuf_printf (out, "<span class=\"sym\" aria-hidden=\"true\">%s</span> %s", s_verdicts [i].symbol,
-                               s_verdicts [i].words);
-            return;
-        }
-    export_html_words (out, name ? name : "–");
+    const char *words = verdict_words (name);
+    if (words)
+        htmlbuf_printf (out, "<span class=\"sym\" aria-hidden=\"true\">%s</span> %s", verdict_symbol (name), words);
+    else
+        export_html_words (out, name ? name : "–");
 }
 
 void

@@ -2,6 +2,7 @@
     each with SPC charts ("Making Data Count" style).  */
 #include "calc_assess.h"
 #include "svgchart.h"
+#include "period.h"
 #include "export_doc.h"
 #include "figure.h"
 #include "export_html.h"
@@ -64,7 +65,7 @@ s_chart (htmlbuf_t *out, json_t *series, const char *unit, const char *polarity,
     json_array_foreach (series, i, point) {
         const char *period = export_doc_str (point, "period");
         if (period)
-            export_period_label (period, labels [i], S_LABEL_MAX);
+            period_label (period, labels [i], S_LABEL_MAX);
         points [i] = (svgchart_spc_point_t) {
             .period = period ? labels [i] : NULL, .value = export_doc_num (point, "value"),
             .mean = export_doc_num (point, "spc_mean"), .lcl = export_doc_num (point, "spc_lcl"),

@@ -20,41 +20,6 @@ s_str (PGresult *r, int row, int col)
     return PQgetisnull (r, row, col) ? json_null () : json_string (PQgetvalue (r, row, col));
 }
 
-char *
-export_period_label (const char *code, char *buf, size_t len)
-{
-    static const char *months [] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
-                                     "Oct", "Nov", "Dec" };
-    period_t p;
-    int y, m, d, y2, m2, d2;
-    if (!code || period_parse (code, &p, NULL, 0)) {
-        snprintf (buf, len, "%s", code ? code : "");
-        return buf;
-    }
-    period_ymd (p.start, &y, &m, &d);
-    period_ymd (p.end, &y2, &m2, &d2);
-    switch (p.type) {
-        case PERIOD_FQUARTER:
-            snprintf (buf, len, "Q%d %d/%02d", (m - 4 + 12) % 12 / 3 + 1, m >= 4 ? y : y - 1, (m >= 4 ? y + 1 : y) % 100);
-            break;
-        case PERIOD_FYEAR:
-            snprintf (buf, len, "%d/%02d", y, (y + 1) % 100);
-            break;
-        case PERIOD_MONTH:
-            snprintf (buf, len, "%s %d", months [m - 1], y);
-            break;
-        case PERIOD_POOLED_CY:
-            snprintf (buf, len, "%d-%02d", y, y2 % 100);
-            break;
-        case PERIOD_ROLLING12:
-            snprintf (buf, len, "12 months to %s %d", months [m2 - 1], y2);
-            break;
-        default:
-            period_format (&p, buf, len);
-    }
-    return buf;
-}
-
 static void
 s_header (json_t *doc, const char *report, const char *title, db_t *db, const export_params_t *p)
 {
@@ -192,7 +157,7 @@ s_scorecard_row (PGresult *r, int i, const char *code, const char *pcode, const 
         char value [32], label [64];
         const char *bar = strchr (PQgetvalue (r, i, 26), '|');
         snprintf (value, sizeof value, "%.*s", bar ? (int) (bar - PQgetvalue (r, i, 26)) : 0, PQgetvalue (r, i, 26));
-        export_period_label (bar ? bar + 1 : "", label, sizeof label);
+        period_label (bar ? bar + 1 : "", label, sizeof label);
         snprintf (btext, sizeof btext, "England %s (%s)", value, label);
     }
     return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:o}, s:{s:s, s:o},"
@@ -272,7 +237,7 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
     json_t *spark = s_sparklines (db, org, end, period_type_name (cur.type), err, errlen);
     json_t *doc = json_object ();
     char label [64], title [256];
-    export_period_label (code, label, sizeof label);
+    period_label (code, label, sizeof label);
     snprintf (title, sizeof title, "Scorecard %s – %s", label, org_name);
     s_header (doc, "scorecard", title, db, p);
     json_object_set_new (doc, "org_unit", json_pack ("{s:s, s:s}", "code", org, "name", org_name));
@@ -470,7 +435,7 @@ export_exceptions (db_t *db, const export_params_t *p, int *status, char *err, s
         return NULL;
     }
     json_t *doc = json_object ();
-    export_period_label (code, label, sizeof label);
+    period_label (code, label, sizeof label);
     snprintf (title, sizeof title, "Exception report %s – %s", label, org_name);
     s_header (doc, "exceptions", title, db, p);
     json_object_set_new (doc, "org_unit", json_pack ("{s:s, s:s}", "code", org, "name", org_name));

@@ -23,8 +23,5 @@ json_t *export_progress (db_t *db, const export_params_t *p, int *status, char *
 json_t *export_exceptions (db_t *db, const export_params_t *p, int *status, char *err, size_t errlen);
 json_t *export_indicator (db_t *db, const export_params_t *p, int *status, char *err, size_t errlen);
 
-//  A period's label as reports print it: "Q2 2022/23", "2022/23",
-//  "Sep 2022", "2018-20"; into buf, returned.
-char *export_period_label (const char *code, char *buf, size_t len);
 
 #endif

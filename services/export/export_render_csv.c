@@ -9,6 +9,7 @@
     "=HYPERLINK(...)" as a formula (OWASP "CSV injection").  Numbers are
     never touched, so a negative value stays a number.
 */
+#include "period.h"
 #include "export_render.h"
 
 #include <math.h>

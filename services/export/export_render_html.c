@@ -2,6 +2,7 @@
     and the dispatch to the detail reports (export_html_detail.c).  */
 #include "calc_assess.h"
 #include "svgchart.h"
+#include "period.h"
 #include "export_html.h"
 #include "export_query.h"
 #include "export_render.h"
@@ -95,8 +96,8 @@ s_sparkline (htmlbuf_t *out, json_t *row, const char *unit)
     const char *to = export_doc_str (json_array_get (series, n - 1), "period");
     char from_label [64] = "", to_label [64] = "";
     if (from && to) {
-        export_period_label (from, from_label, sizeof from_label);
-        export_period_label (to, to_label, sizeof to_label);
+        period_label (from, from_label, sizeof from_label);
+        period_label (to, to_label, sizeof to_label);
     }
     htmlbuf_printf (&title, "Trend over %zu periods%s%s%s%s", n - first, *from_label ? ", " : "", from_label,
                        *to_label ? " to " : "", to_label);

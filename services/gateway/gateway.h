@@ -53,6 +53,9 @@ typedef struct {
     gw_pool_id_t pool;          //  where the handler runs
     bool body;                  //  takes a request body
     bool link;                  //  a signed link may stand in for a reader key
+    bool web;                   //  a web page: a session cookie signs in, a refusal
+                                //  sends a person to the sign-in page, and a POST
+                                //  must carry the session's CSRF token
     void (*handler) (gw_req_t *req);
 } gw_route_t;
 
@@ -108,6 +111,14 @@ struct _gw_req_t {
     size_t resp_len;
     const char *content_type;   //  of the response
     char allow [64];            //  Allow header of a 405
+    bool session;               //  signed in by a session cookie (a person)
+    char csrf [48];             //  that session's CSRF token
+    struct {
+        const char *name;       //  static
+        char value [512];
+    } out [4];                  //  extra response headers (Set-Cookie, Location, ...)
+    size_t nout;
+    long long handler_us;       //  time the handler took (Server-Timing)
 };
 
 //  The calling thread's database connection (made on first use; every
@@ -131,6 +142,10 @@ int gateway_request_check (gw_req_t *req);
 //  the problem response (401, 403, 503).
 bool gateway_authorize (gw_req_t *req);
 
+//  Step 4: runs the route's handler, timing it; a form a session posts
+//  must carry the session's CSRF token (else 403).
+void gateway_run (gw_req_t *req);
+
 //  Sets a problem+json response: status, a title and a detail saying what
 //  to fix.  Any text is made valid UTF-8 first, and the response is set
 //  even when memory runs out.
@@ -139,6 +154,21 @@ void gateway_problem (gw_req_t *req, unsigned int status, const char *title, con
 
 //  Sets a JSON response from doc (stolen; NULL gives a 500).
 void gateway_json (gw_req_t *req, unsigned int status, json_t *doc);
+
+//  Sets an HTML response: status and text (stolen; NULL gives a 500).
+void gateway_html (gw_req_t *req, unsigned int status, char *html, size_t len);
+
+//  Adds a response header (name must be a static string); at most four
+//  per response, further ones are dropped with a log line.
+void gateway_set_header (gw_req_t *req, const char *name, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+//  Sets a 303 See Other to location (a path on this gateway).
+void gateway_redirect (gw_req_t *req, const char *location);
+
+//  A field of an application/x-www-form-urlencoded body, decoded into out
+//  (at most outlen - 1 bytes).  Returns true when present and it fits.
+bool gateway_form (gw_req_t *req, const char *name, char *out, size_t outlen);
 
 //  A query-string argument, or NULL when absent or empty.
 const char *gateway_arg (gw_req_t *req, const char *name);

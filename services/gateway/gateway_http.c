@@ -254,7 +254,7 @@ s_work (void *job, void *arg)
     if (gw->stopping)
         gateway_problem (req, 503, "Service Unavailable", "the gateway is stopping; try again");
     else
-        route->handler (req);
+        gateway_run (req);
 ready:
     req->phase = S_READY;
     MHD_resume_connection (req->conn);
@@ -320,6 +320,17 @@ s_respond (gw_req_t *req)
     MHD_add_response_header (res, "X-Content-Type-Options", "nosniff");
     if (req->status == 401)
         MHD_add_response_header (res, "WWW-Authenticate", "Bearer realm=\"carewatch\"");
+    for (size_t i = 0; i < req->nout; i++)
+        MHD_add_response_header (res, req->out [i].name, req->out [i].value);
+    if (req->route && req->route->web) {
+        //  The pages' own rules: nothing from elsewhere, no framing.
+        MHD_add_response_header (res, "Content-Security-Policy", "default-src 'self'; img-src 'self' data:;"
+                                 " style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'");
+        MHD_add_response_header (res, "Referrer-Policy", "same-origin");
+    }
+    char timing [64];
+    snprintf (timing, sizeof timing, "app;dur=%.1f", (double) req->handler_us / 1000.0);
+    MHD_add_response_header (res, "Server-Timing", timing);
     if (req->status == 405 && req->allow [0])
         MHD_add_response_header (res, "Allow", req->allow);
     if (req->status == 503)
@@ -365,7 +376,7 @@ s_start (gateway_t *gw, struct MHD_Connection *conn, const char *url, const char
         MHD_get_connection_values (conn, MHD_GET_ARGUMENT_KIND, s_collect, req);
     if (gateway_request_check (req) == 0) {
         if (req->route->pool == GW_POOL_INLINE && !req->route->roles)
-            req->route->handler (req);
+            gateway_run (req);
         else if (s_dispatch (req, S_AUTH, GW_POOL_DB) == 0)
             return MHD_YES;
     }

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "signlink.h"
 #include "utf8.h"
+#include "websession.h"
 
 #include <sodium.h>
 #include <stdarg.h>
@@ -244,6 +245,34 @@ s_signed_link (gw_req_t *req)
     return true;
 }
 
+//  A person's session (the cookie the sign-in page set).  No session: a
+//  GET is sent to the sign-in page, to come back here after.
+static bool
+s_web_session (gw_req_t *req)
+{
+    char token [64], err [256];
+    const char *cookie = gateway_header (req, "Cookie");
+    int found = cookie && websession_cookie (cookie, WEBSESSION_COOKIE, token, sizeof token)
+              ? websession_lookup (gateway_db (req->gw), token, &req->key, req->csrf, err, sizeof err) : 0;
+    if (found < 0) {
+        log_warn ("http_auth_database", "{s:s}", "error", err);
+        gateway_problem (req, 503, "Service Unavailable", "the database did not answer; try again");
+        return false;
+    }
+    if (!found) {
+        char next [GW_MAX_PATH + 40];
+        snprintf (next, sizeof next, "/ui/signin?next=%s", strcmp (req->method, "GET") == 0 ? req->path : "/ui/");
+        gateway_redirect (req, next);
+        return false;
+    }
+    req->authed = req->session = true;
+    if (!(s_role_bit (req->key.role) & req->route->roles)) {
+        gateway_problem (req, 403, "Forbidden", "a %s key may not %s %s", req->key.role, req->method, req->path);
+        return false;
+    }
+    return true;
+}
+
 bool
 gateway_authorize (gw_req_t *req)
 {
@@ -257,6 +286,8 @@ gateway_authorize (gw_req_t *req)
         gateway_problem (req, 401, "Unauthorized", "the link is not valid or has expired; make a new one with carewatch link");
         return false;
     }
+    if (!auth && route->web)
+        return s_web_session (req);
     if (!auth || strncmp (auth, "Bearer ", 7) || strlen (auth + 7) > 200) {
         gateway_problem (req, 401, "Unauthorized", "send an API key as 'Authorization: Bearer <key>'"
                          " (carewatch key create --role ... makes one)");
@@ -279,4 +310,114 @@ gateway_authorize (gw_req_t *req)
         return false;
     }
     return true;
+}
+
+// ---------------------------------------------------------------------
+//  Step 4: the handler
+
+//  A form posted from a page of ours: the session's CSRF token is in the
+//  body, and an Origin, when the browser sends one, is this gateway.
+static bool
+s_csrf_ok (gw_req_t *req)
+{
+    char token [64];
+    if (!gateway_form (req, "csrf", token, sizeof token) || !req->csrf [0]
+    ||  strlen (token) != strlen (req->csrf) || sodium_memcmp (token, req->csrf, strlen (token)) != 0)
+        return false;
+    const char *origin = gateway_header (req, "Origin"), *host = gateway_header (req, "Host");
+    if (origin && strcmp (origin, "null") != 0) {
+        const char *o = strstr (origin, "://");
+        if (!host || !o || strcmp (o + 3, host) != 0)
+            return false;
+    }
+    return true;
+}
+
+void
+gateway_run (gw_req_t *req)
+{
+    long long t0 = zclock_usecs ();
+    if (req->session && strcmp (req->method, "POST") == 0 && !s_csrf_ok (req))
+        gateway_problem (req, 403, "Forbidden", "the form's CSRF token is missing or wrong; reload the page and"
+                         " send it again");
+    else
+        req->route->handler (req);
+    req->handler_us = zclock_usecs () - t0;
+}
+
+void
+gateway_html (gw_req_t *req, unsigned int status, char *html, size_t len)
+{
+    if (!html) {
+        gateway_problem (req, 500, "Internal Server Error", "the page could not be made (out of memory)");
+        return;
+    }
+    free (req->resp);
+    req->resp = html;
+    req->resp_len = len;
+    req->status = status;
+    req->content_type = "text/html; charset=utf-8";
+}
+
+void
+gateway_set_header (gw_req_t *req, const char *name, const char *fmt, ...)
+{
+    if (req->nout == sizeof req->out / sizeof req->out [0]) {
+        log_warn ("http_header_dropped", "{s:s}", "name", name);
+        return;
+    }
+    va_list ap;
+    va_start (ap, fmt);
+    vsnprintf (req->out [req->nout].value, sizeof req->out [req->nout].value, fmt, ap);
+    va_end (ap);
+    //  No header splitting, whatever went into the value.
+    for (char *c = req->out [req->nout].value; *c; c++)
+        if (*c == '\r' || *c == '\n')
+            *c = ' ';
+    req->out [req->nout++].name = name;
+}
+
+void
+gateway_redirect (gw_req_t *req, const char *location)
+{
+    //  Only to a path here: never "//host" or a scheme.
+    if (location [0] != '/' || location [1] == '/' || location [1] == '\\')
+        location = "/ui/";
+    gateway_set_header (req, "Location", "%s", location);
+    free (req->resp);
+    req->resp = strdup ("");
+    req->resp_len = 0;
+    req->status = 303;
+    req->content_type = "text/plain";
+}
+
+bool
+gateway_form (gw_req_t *req, const char *name, char *out, size_t outlen)
+{
+    size_t nlen = strlen (name);
+    const char *s = req->body, *end = req->body ? req->body + req->len : NULL;
+    while (s && s < end) {
+        const char *amp = memchr (s, '&', (size_t) (end - s));
+        const char *stop = amp ? amp : end;
+        if ((size_t) (stop - s) > nlen && strncmp (s, name, nlen) == 0 && s [nlen] == '=') {
+            const char *v = s + nlen + 1;
+            size_t n = 0;
+            for (; v < stop; v++) {
+                if (n + 1 >= outlen)
+                    return false;
+                int hi, lo;
+                if (*v == '%' && stop - v > 2 && (hi = s_hex (v [1])) >= 0 && (lo = s_hex (v [2])) >= 0) {
+                    out [n++] = (char) (hi * 16 + lo);
+                    v += 2;
+                }
+                else
+                    out [n++] = *v == '+' ? ' ' : *v;
+            }
+            out [n] = '\0';
+            //  A NUL or broken UTF-8 in a field is refused like anywhere else.
+            return strlen (out) == n && utf8_clean (out);
+        }
+        s = amp ? amp + 1 : end;
+    }
+    return false;
 }

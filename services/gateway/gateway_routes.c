@@ -496,23 +496,23 @@ s_delete_sub (gw_req_t *req)
 #define READ (GW_READER | GW_SUBSCRIBER | GW_ADMIN)
 
 const gw_route_t gateway_routes [] = {
-    //  method   pattern                          roles                          pool            body   link
-    { "GET",    "/healthz",                       0,                             GW_POOL_INLINE, false, false, s_healthz },
-    { "GET",    "/readyz",                        0,                             GW_POOL_DB,     false, false, s_readyz },
-    { "GET",    "/metrics",                       GW_READER | GW_ADMIN,          GW_POOL_DB,     false, false, s_metrics },
-    { "POST",   "/v1/batches",                    GW_PARTNER,                    GW_POOL_INTAKE, true,  false, s_post_batch },
-    { "GET",    "/v1/batches/{id}",               GW_PARTNER | GW_READER | GW_ADMIN, GW_POOL_DB, false, false, s_batch },
-    { "GET",    "/v1/indicators",                 READ,                          GW_POOL_DB,     false, true,  s_indicators },
-    { "GET",    "/v1/indicators/{code}",          READ,                          GW_POOL_DB,     false, true,  s_indicator },
-    { "GET",    "/v1/indicators/{code}/values",   READ,                          GW_POOL_DB,     false, true,  s_indicator_values },
-    { "GET",    "/v1/indicators/{code}/report",   READ,                          GW_POOL_EXPORT, false, true,  s_indicator_report },
-    { "GET",    "/v1/scorecards/{period}",        READ,                          GW_POOL_EXPORT, false, true,  s_scorecard },
-    { "GET",    "/v1/progress",                   READ,                          GW_POOL_EXPORT, false, true,  s_progress },
-    { "GET",    "/v1/exceptions/{period}",        READ,                          GW_POOL_EXPORT, false, true,  s_exceptions },
-    { "GET",    "/v1/alerts",                     READ,                          GW_POOL_DB,     false, true,  s_alerts },
-    { "POST",   "/v1/silences",                   GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     true,  false, s_post_silence },
-    { "GET",    "/v1/subscriptions",              GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     false, false, s_subscriptions },
-    { "POST",   "/v1/subscriptions",              GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     true,  false, s_post_subscription },
-    { "DELETE", "/v1/subscriptions/{id}",         GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     false, false, s_delete_sub },
-    { NULL, NULL, 0, GW_POOL_INLINE, false, false, NULL }
+    //  method   pattern                          roles                          pool            body   link   web
+    { "GET",    "/healthz",                       0,                             GW_POOL_INLINE, false, false, false, s_healthz },
+    { "GET",    "/readyz",                        0,                             GW_POOL_DB,     false, false, false, s_readyz },
+    { "GET",    "/metrics",                       GW_READER | GW_ADMIN,          GW_POOL_DB,     false, false, false, s_metrics },
+    { "POST",   "/v1/batches",                    GW_PARTNER,                    GW_POOL_INTAKE, true,  false, false, s_post_batch },
+    { "GET",    "/v1/batches/{id}",               GW_PARTNER | GW_READER | GW_ADMIN, GW_POOL_DB, false, false, false, s_batch },
+    { "GET",    "/v1/indicators",                 READ,                          GW_POOL_DB,     false, true,  false, s_indicators },
+    { "GET",    "/v1/indicators/{code}",          READ,                          GW_POOL_DB,     false, true,  false, s_indicator },
+    { "GET",    "/v1/indicators/{code}/values",   READ,                          GW_POOL_DB,     false, true,  false, s_indicator_values },
+    { "GET",    "/v1/indicators/{code}/report",   READ,                          GW_POOL_EXPORT, false, true,  false, s_indicator_report },
+    { "GET",    "/v1/scorecards/{period}",        READ,                          GW_POOL_EXPORT, false, true,  false, s_scorecard },
+    { "GET",    "/v1/progress",                   READ,                          GW_POOL_EXPORT, false, true,  false, s_progress },
+    { "GET",    "/v1/exceptions/{period}",        READ,                          GW_POOL_EXPORT, false, true,  false, s_exceptions },
+    { "GET",    "/v1/alerts",                     READ,                          GW_POOL_DB,     false, true,  false, s_alerts },
+    { "POST",   "/v1/silences",                   GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     true,  false, false, s_post_silence },
+    { "GET",    "/v1/subscriptions",              GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     false, false, false, s_subscriptions },
+    { "POST",   "/v1/subscriptions",              GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     true,  false, false, s_post_subscription },
+    { "DELETE", "/v1/subscriptions/{id}",         GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     false, false, false, s_delete_sub },
+    { NULL, NULL, 0, GW_POOL_INLINE, false, false, false, NULL }
 };

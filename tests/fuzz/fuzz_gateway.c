@@ -143,7 +143,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             req->authed = true;
         }
         if (go)
-            route->handler (req);
+            gateway_run (req);
     }
     S_CHECK (req->status >= 200 && req->status <= 599);
     S_CHECK (req->resp || req->resp_len == 0);
