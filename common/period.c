@@ -615,3 +615,14 @@ period_label (const char *code, char *buf, size_t len)
     }
     return buf;
 }
+
+int
+period_due (period_type_t type, period_day_t today, int lag, period_t *out)
+{
+    period_day_t d = today - lag;
+    if (period_containing (type, d, out))
+        return -1;
+    if (out->end > d && period_previous (out, out))
+        return -1;
+    return 0;
+}

@@ -131,4 +131,9 @@ period_day_t period_today (void);
 //  and returns buf; text that is not a period is copied as it is.
 char *period_label (const char *code, char *buf, size_t len);
 
+//  The latest period of type whose data is due by today when figures
+//  come lag days after a period ends: the period containing (today -
+//  lag), or the one before when that has not ended.  Returns 0 or -1.
+int period_due (period_type_t type, period_day_t today, int lag, period_t *out);
+
 #endif

@@ -73,8 +73,8 @@ s_cause_colour (svgchart_cause_t cause)
     }
 }
 
-static void
-s_svg_open (htmlbuf_t *buf, const char *cls, double width, double height, const char *title)
+void
+svgchart_open (htmlbuf_t *buf, const char *cls, double width, double height, const char *title)
 {
     htmlbuf_printf (buf, "<svg class=\"%s\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\""
                             " role=\"img\" aria-label=\"", cls, width, height, width, height);
@@ -153,7 +153,7 @@ svgchart_sparkline (htmlbuf_t *buf, const double *values, size_t n, double width
         return -1;
     svgchart_frame_t frame;
     bool any = svgchart_sparkline_frame (values, n, width, height, &frame) == 0;
-    s_svg_open (buf, "sparkline", width, height, title ? title : "trend");
+    svgchart_open (buf, "sparkline", width, height, title ? title : "trend");
     if (any) {
         s_runs (buf, values, NULL, n, &frame, "line", S_SPARK_COLOUR, 1.5, 1.2);
         size_t last = n;
@@ -304,7 +304,7 @@ svgchart_spc (htmlbuf_t *buf, const svgchart_spc_point_t *points, size_t n,
     if (!buf || svgchart_spc_frame (points, n, options, &frame))
         return -1;
     char text [FIGURE_MAX];
-    s_svg_open (buf, "spc", options->width, options->height, options->title ? options->title : "SPC chart");
+    svgchart_open (buf, "spc", options->width, options->height, options->title ? options->title : "SPC chart");
     s_spc_axes (buf, points, n, &frame, options);
     s_spc_level (buf, points, n, &frame, S_UCL, "ucl", "5 4");
     s_spc_level (buf, points, n, &frame, S_LCL, "lcl", "5 4");

@@ -131,6 +131,118 @@ int svgchart_spc_frame (const svgchart_spc_point_t *points, size_t n,
 int svgchart_spc (htmlbuf_t *buf, const svgchart_spc_point_t *points, size_t n,
                       const svgchart_spc_options_t *options);
 
+//  Opens an <svg class="cls"> of width x height whose accessible name
+//  (aria-label and <title>) is title; the caller appends the drawing and
+//  "</svg>".
+void svgchart_open (htmlbuf_t *buf, const char *cls, double width, double height, const char *title);
+
+// ---------------------------------------------------------------------
+//  The web pages' charts (svgchart_compare.c).  Same conventions: inline
+//  SVG, a viewBox so CSS can scale it to a phone, every mark with a
+//  <title> giving its figure, classes as hooks.
+
+//  One point of a trend chart.  Strings are borrowed.
+typedef struct {
+    const char *period;         //  label; may be NULL
+    double value;               //  NAN = missing
+    double lo, hi;              //  95% interval; NAN = none
+    double reference;           //  a comparator's value (England); NAN = none
+} svgchart_trend_point_t;
+
+typedef struct {
+    double width, height;       //  pixels (> the SPC margins, which it shares)
+    const char *title;          //  accessible title
+    const char *unit;           //  for labels
+    double target;              //  target line; NAN = none
+    const char *reference_name; //  "England"; NULL = no reference line
+} svgchart_trend_options_t;
+
+//  Appends a trend <svg class="trend">: the values joined by a line, each
+//  with its interval as a whisker, the reference as a dotted line and the
+//  target dashed.  The frame is the SPC chart's (margins, range widened
+//  5 %) over values, intervals, reference and target.  Returns 0 or -1
+//  (NULL buf/options, points NULL with n > 0, no plot area).
+int svgchart_trend (htmlbuf_t *buf, const svgchart_trend_point_t *points, size_t n,
+                    const svgchart_trend_options_t *options);
+
+//  One bar of a compare chart.  Strings are borrowed.
+typedef struct {
+    const char *label;          //  the area's name
+    double value;               //  NAN = no value (no bar)
+    double lo, hi;              //  95% interval; NAN = none
+    const char *cls;            //  class of the bar: "better", "similar", "worse", or NULL
+} svgchart_bar_t;
+
+typedef struct {
+    double width;               //  pixels; the height follows from the rows
+    const char *title;
+    const char *unit;
+    double reference;           //  a vertical line (the parent's value); NAN = none
+    const char *reference_name;
+} svgchart_bars_options_t;
+
+//  Pixels per bar row, and the left column kept for labels.
+#define SVGCHART_BAR_ROW 22.0
+#define SVGCHART_BAR_LABEL 230.0
+
+//  Appends horizontal bars <svg class="bars"> in the order given, each
+//  with its interval, from zero (or the lowest value when below zero) to
+//  the highest value or interval end.  Returns 0 or -1.
+int svgchart_bars (htmlbuf_t *buf, const svgchart_bar_t *bars, size_t n, const svgchart_bars_options_t *options);
+
+//  One area of a funnel plot.
+typedef struct {
+    const char *label;
+    double numerator, denominator;      //  the denominator > 0 to be drawn
+} svgchart_funnel_point_t;
+
+typedef struct {
+    double width, height;
+    const char *title;
+    const char *unit;
+    double centre;              //  the pooled proportion (0..1) the funnel is about
+    double multiplier;          //  100 for a percentage
+} svgchart_funnel_options_t;
+
+//  Control limits of a funnel plot for a proportion: the normal
+//  approximation p +/- z sqrt (p (1 - p) / n), clipped to 0..1 (z = 1.96
+//  for 95%, 3.09 for 99.8%).  Returns 0, or -1 when n <= 0 or p is
+//  outside 0..1.
+int svgchart_funnel_limits (double p, double n, double z, double *lo, double *hi);
+
+//  Where a point falls: 0 inside the 95% limits, +1/-1 above/below them
+//  but inside 99.8%, +2/-2 beyond 99.8%.
+int svgchart_funnel_zone (double p, double numerator, double denominator);
+
+//  Appends a funnel plot <svg class="funnel">: the value of each area
+//  against its denominator, the centre line and the 95% and 99.8%
+//  limits.  Each point's class is "in", "out95" or "out998".  Returns 0
+//  or -1.
+int svgchart_funnel (htmlbuf_t *buf, const svgchart_funnel_point_t *points, size_t n,
+                     const svgchart_funnel_options_t *options);
+
+//  One row of a spine chart: an area's value against the spread of its
+//  peers (lowest, quartiles, highest) and a reference (Dudley).
+typedef struct {
+    double value;               //  the area's value (NAN = none)
+    double min, q1, q3, max;    //  peers' spread; NAN = none
+    double reference;           //  NAN = none
+    bool lower_better;          //  flips the axis so better is always to the right
+    const char *cls;            //  class of the value's mark
+    const char *title;          //  accessible title
+} svgchart_spine_t;
+
+//  Appends a spine <svg class="spine"> width x height.  Returns 0 or -1.
+int svgchart_spine (htmlbuf_t *buf, const svgchart_spine_t *spine, double width, double height);
+
+//  Appends a "Making Data Count" icon (28 x 28): for variation,
+//  kind "variation" and name a calc variation (special_cause_improving,
+//  ...), with high true when the special cause is on the high side; for
+//  assurance, kind "assurance" and name consistently_passing,
+//  consistently_failing or hit_and_miss.  Returns 0, or -1 for an
+//  unknown name (nothing appended).
+int svgchart_icon (htmlbuf_t *buf, const char *kind, const char *name, bool high);
+
 //  Name of a cause as the SVG class uses it: "common", "improving",
 //  "concerning", "neutral".  Static string.
 const char *svgchart_cause_name (svgchart_cause_t cause);

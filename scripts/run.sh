@@ -106,18 +106,7 @@ if ! curl -sf -H "Authorization: Bearer $CAREWATCH_SUBSCRIBER_KEY" "$gw/v1/subsc
 fi
 
 # The Dudley sample, through the real intake path (ZMQ).
-if [ -d sample/feeds ]; then
-    partners=$(grep -o '"code": "[a-z0-9-]*"' db/reference/partners.json | cut -d'"' -f4 | awk '{print length, $0}' | sort -rn | cut -d' ' -f2)
-    for f in sample/feeds/*.json sample/feeds/*.csv; do
-        [ -f "$f" ] || continue
-        name=$(basename "$f")
-        partner=
-        for p in $partners; do case "$name" in "$p"-*) partner=$p; break ;; esac; done
-        [ -n "$partner" ] || { echo "carewatch: $name names no partner; skipped" >&2; continue; }
-        "$cw" push "$f" --partner "$partner" | head -3 | sed "s|^|sample $name: |" || true
-    done
-    for _ in $(seq 1 240); do "$cw" status --quiet --drained && break; sleep 0.5; done
-fi
+scripts/load-sample.sh "$cw" || true
 
 period=${CAREWATCH_SAMPLE_PERIOD:-FY2022-23Q2}
 curl -sf -H "Authorization: Bearer $CAREWATCH_READER_KEY" "$gw/v1/scorecards/$period?format=html" \
@@ -128,6 +117,8 @@ echo
 echo "carewatch: summary"
 "$cw" status || true
 cat <<MSG
+web:        open $gw/ui/ and sign in with this key (admin; a reader key is in var/keys.env):
+            $CAREWATCH_ADMIN_KEY
 scorecard:  $top/var/reports/scorecard-$period.html
 progress:   $top/var/reports/progress.html
 in a browser (a signed read-only link, valid 7 days):

@@ -140,7 +140,6 @@ s_wants_inhibit (json_t *filter, const char *what)
     return false;
 }
 
-static int s_due_period (period_type_t type, int today, int lag, period_t *out);
 
 //  Whether a transition is inhibited: 2 for everyone (deteriorating on a
 //  series whose latest period is older than the one now due), 1 for
@@ -162,7 +161,7 @@ s_inhibited (alert_engine_t *self, alert_rule_t rule, const char *indicator, con
         period_t due;
         char due_end [16] = "";
         bool overdue = PQntuples (r) == 1 && !PQgetisnull (r, 0, 2)
-                    && s_due_period (period_type_from_name (PQgetvalue (r, 0, 0)), period_today (),
+                    && period_due (period_type_from_name (PQgetvalue (r, 0, 0)), period_today (),
                                      atoi (PQgetvalue (r, 0, 1)), &due) == 0
                     && (period_iso (due.end, due_end, sizeof due_end), strcmp (PQgetvalue (r, 0, 2), due_end) < 0);
         PQclear (r);
@@ -520,19 +519,6 @@ alert_engine_evaluate_changes (alert_engine_t *self)
     return s_finish (self, total, "changes", err, sizeof err);
 }
 
-//  The latest period of type whose data is due by today: the period
-//  containing (today - lag), or the one before when it has not ended.
-static int
-s_due_period (period_type_t type, int today, int lag, period_t *out)
-{
-    period_day_t d = today - lag;
-    if (period_containing (type, d, out))
-        return -1;
-    if (out->end > d && period_previous (out, out))
-        return -1;
-    return 0;
-}
-
 //  The series that are due and missing, by feed: for each indicator its
 //  due period, and the org units that should have reported it then (their
 //  series had begun by its end) and have not.  Fills groups, a JSON object
@@ -562,7 +548,7 @@ s_missing_by_feed (alert_engine_t *self, int today, json_t *groups, char *err, s
             j++;
         period_t due;
         char code [PERIOD_CODE_MAX], due_end [16];
-        if (s_due_period (period_type_from_name (PQgetvalue (r, i, 1)), today, atoi (PQgetvalue (r, i, 2)), &due)) {
+        if (period_due (period_type_from_name (PQgetvalue (r, i, 1)), today, atoi (PQgetvalue (r, i, 2)), &due)) {
             i = j;
             continue;
         }

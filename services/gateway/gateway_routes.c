@@ -7,6 +7,7 @@
     link (carewatch link) gives reader access to one GET until it
     expires, for browsers.  */
 #include "gateway.h"
+#include "web.h"
 #include "log.h"
 #include "period.h"
 #include "receipt.h"
@@ -514,5 +515,25 @@ const gw_route_t gateway_routes [] = {
     { "GET",    "/v1/subscriptions",              GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     false, false, false, s_subscriptions },
     { "POST",   "/v1/subscriptions",              GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     true,  false, false, s_post_subscription },
     { "DELETE", "/v1/subscriptions/{id}",         GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     false, false, false, s_delete_sub },
+    //  The web pages (web.h): a session cookie signs in; forms carry the CSRF token.
+    { "GET",    "/",                              0,                             GW_POOL_INLINE, false, false, true,  web_root },
+    { "GET",    "/ui",                            0,                             GW_POOL_INLINE, false, false, true,  web_root },
+    { "GET",    "/ui/static/{name}",              0,                             GW_POOL_INLINE, false, false, true,  web_asset },
+    { "GET",    "/ui/signin",                     0,                             GW_POOL_INLINE, false, false, true,  web_signin_form },
+    { "POST",   "/ui/signin",                     0,                             GW_POOL_DB,     true,  false, true,  web_signin },
+    { "POST",   "/ui/signout",                    READ | GW_PARTNER,             GW_POOL_DB,     true,  false, true,  web_signout },
+    { "GET",    "/ui/",                           READ,                          GW_POOL_DB,     false, false, true,  web_overview },
+    { "GET",    "/ui/indicators/{code}",          READ,                          GW_POOL_DB,     false, false, true,  web_indicator },
+    { "GET",    "/ui/indicators/{code}/data",     READ,                          GW_POOL_DB,     false, false, true,  web_indicator_data },
+    { "GET",    "/ui/indicators/{code}/report",   READ,                          GW_POOL_EXPORT, false, false, true,  s_indicator_report },
+    { "GET",    "/ui/areas/{code}",               READ,                          GW_POOL_DB,     false, false, true,  web_area },
+    { "GET",    "/ui/alerts",                     READ,                          GW_POOL_DB,     false, false, true,  web_alerts },
+    { "POST",   "/ui/silences",                   GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     true,  false, true,  web_silence },
+    { "POST",   "/ui/subscriptions",              GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     true,  false, true,  web_subscribe },
+    { "POST",   "/ui/subscriptions/{id}/delete",  GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     true,  false, true,  web_unsubscribe },
+    { "GET",    "/ui/feeds",                      GW_PARTNER | GW_ADMIN,         GW_POOL_DB,     false, false, true,  web_feeds },
+    { "GET",    "/ui/keys",                       GW_ADMIN,                      GW_POOL_DB,     false, false, true,  web_keys },
+    { "POST",   "/ui/keys",                       GW_ADMIN,                      GW_POOL_DB,     true,  false, true,  web_key_create },
+    { "POST",   "/ui/keys/{id}/revoke",           GW_ADMIN,                      GW_POOL_DB,     true,  false, true,  web_key_revoke },
     { NULL, NULL, 0, GW_POOL_INLINE, false, false, false, NULL }
 };
