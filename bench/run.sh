@@ -14,6 +14,8 @@
 #   latency  BatchCommitted -> last IndicatorChanged for 1,000-row batches
 #   e2e      submission -> webhook at a local receiver at BENCH_E2E_RATE
 #            batches/s (100), vs a plain ZMQ round trip
+#   web      each web page's server time (Server-Timing) p95 for the
+#            sample vs GET /v1/indicators p95 (BENCH_WEB_N requests each)
 #   frontdoor /healthz p99 while 500 slow connections are held and intake
 #            is stopped, vs /healthz p99 idle (BENCH_FD_SLOW, BENCH_FD_PROBES)
 #
@@ -38,7 +40,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 build=${BENCH_BUILD:-build-bench}
 name=${BENCH_PG_NAME:-bench}
-only=${BENCH_ONLY:-intake calc latency e2e export workers frontdoor}
+only=${BENCH_ONLY:-intake calc latency e2e export workers frontdoor web}
 out=$build/bench-out
 jobs=$(nproc 2>/dev/null || echo 2)
 
@@ -73,7 +75,7 @@ failed=
 
 for b in $only; do
     case "$b" in
-        intake|calc|latency|e2e|export|workers|frontdoor) ;;
+        intake|calc|latency|e2e|export|workers|frontdoor|web) ;;
         *) echo "bench/run.sh: unknown benchmark '$b' in BENCH_ONLY" >&2; exit 2 ;;
     esac
     echo

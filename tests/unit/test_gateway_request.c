@@ -4,6 +4,7 @@
     keeps %00 literal.  */
 #include "check.h"
 #include "gateway.h"
+#include "websession.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -44,6 +45,85 @@ s_check (gw_req_t *r)
     return r->status;
 }
 
+//  The web pages' plumbing: form fields, the CSRF check before a form's
+//  handler, redirects only to paths here, headers without line breaks,
+//  the session cookie, the embedded assets.
+static void
+s_web (void)
+{
+    gw_req_t *r = s_req ("POST", "/ui/signout");
+    r->headers [r->nheaders++] = (gw_kv_t) { "Content-Length", "12" };
+    CHECK_INT (s_check (r), 0);
+    CHECK (r->route->web && r->route->body);
+    r->body = strdup ("a=1&csrf=t%2Bk+n&label=caf%C3%A9%21&nul=x%00y&bad=%ff");
+    r->len = strlen (r->body);
+    char v [32];
+    CHECK (gateway_form (r, "csrf", v, sizeof v));
+    CHECK_STR (v, "t+k n");
+    CHECK (gateway_form (r, "label", v, sizeof v));
+    CHECK_STR (v, "caf\xc3\xa9!");
+    CHECK (!gateway_form (r, "nul", v, sizeof v));     //  a NUL never cuts a field short
+    CHECK (!gateway_form (r, "bad", v, sizeof v));     //  nor is broken UTF-8 let in
+    CHECK (!gateway_form (r, "missing", v, sizeof v));
+    CHECK (!gateway_form (r, "label", v, 4));          //  too long for the buffer: refused, not cut
+    //  A session's form with the wrong token, or none: 403, handler not run.
+    r->session = true;
+    snprintf (r->csrf, sizeof r->csrf, "t+k n");
+    free (r->body);
+    r->body = strdup ("csrf=wrong");
+    r->len = strlen (r->body);
+    gateway_run (r);
+    CHECK_INT (r->status, 403);
+    CHECK_INT (r->nout, 0);
+    free (r->body);
+    r->body = strdup ("csrf=t%2Bk+n");
+    r->len = strlen (r->body);
+    //  The right token from another site's page (Origin): 403.
+    r->headers [r->nheaders++] = (gw_kv_t) { "Origin", "http://evil.example" };
+    r->status = 0;
+    gateway_run (r);
+    CHECK_INT (r->status, 403);
+    //  From this gateway's own page: the handler runs (sign-out: cookie
+    //  cleared, back to the sign-in page).
+    r->headers [r->nheaders - 1] = (gw_kv_t) { "Origin", "http://x" };
+    r->status = 0;
+    gateway_run (r);
+    CHECK_INT (r->status, 303);
+    CHECK_STR (r->out [0].name, "Set-Cookie");
+    CHECK_CONTAINS (r->out [0].value, "Max-Age=0");
+    CHECK_CONTAINS (r->out [0].value, "HttpOnly");
+    CHECK_STR (r->out [1].value, "/ui/signin");
+    free (r->body);
+    s_free (r);
+    //  Redirects stay on this gateway; header values lose line breaks.
+    r = s_req ("GET", "/ui");
+    gateway_redirect (r, "//evil.example/ui/");
+    CHECK_STR (r->out [0].value, "/ui/");
+    gateway_set_header (r, "X-Test", "a\r\nSet-Cookie: b");
+    CHECK_STR (r->out [1].value, "a  Set-Cookie: b");
+    s_free (r);
+    //  The session cookie among others.
+    char tok [64];
+    CHECK (websession_cookie ("a=1; cw_session=abc; b=2", "cw_session", tok, sizeof tok));
+    CHECK_STR (tok, "abc");
+    CHECK (!websession_cookie ("xcw_session=abc", "cw_session", tok, sizeof tok));
+    CHECK (!websession_cookie ("cw_session=abcdef", "cw_session", tok, 4));
+    CHECK (!websession_cookie ("", "cw_session", tok, sizeof tok));
+    //  Assets come from the binary, typed by name.
+    r = s_req ("GET", "/ui/static/app.css");
+    CHECK_INT (s_check (r), 0);
+    gateway_run (r);
+    CHECK_INT (r->status, 200);
+    CHECK_STR (r->content_type, "text/css; charset=utf-8");
+    CHECK_CONTAINS (r->resp, "@media print");
+    s_free (r);
+    r = s_req ("GET", "/ui/static/nothing.js");
+    CHECK_INT (s_check (r), 0);
+    gateway_run (r);
+    CHECK_INT (r->status, 404);
+    s_free (r);
+}
+
 int
 main (void)
 {
@@ -69,7 +149,7 @@ main (void)
     CHECK_INT (r->route->roles, 0);
     CHECK_INT (r->route->pool, GW_POOL_INLINE);
     s_free (r);
-    const char *missing [] = { "/v1/indicators/pi-2257/values/extra", "/", "/v1/indicators//values", "/healthz/" };
+    const char *missing [] = { "/v1/indicators/pi-2257/values/extra", "/nothing", "/v1/indicators//values", "/healthz/" };
     for (size_t i = 0; i < 4; i++) {
         r = s_req ("GET", missing [i]);
         CHECK_INT (s_check (r), 404);
@@ -83,10 +163,11 @@ main (void)
     CHECK_INT (s_check (r), 405);
     CHECK_STR (r->allow, "GET, POST");
     s_free (r);
-    //  Every route has a handler, and no two share method and pattern.
+    //  Every route has a handler, and no two share method and pattern;
+    //  only the sign-in form takes a body from a caller with no key.
     for (const gw_route_t *a = gateway_routes; a->method; a++) {
         CHECK (a->handler != NULL);
-        CHECK (!a->body || a->roles);
+        CHECK (!a->body || a->roles || strcmp (a->pattern, "/ui/signin") == 0);
         for (const gw_route_t *b = a + 1; b->method; b++)
             CHECK (strcmp (a->method, b->method) || strcmp (a->pattern, b->pattern));
     }
@@ -152,6 +233,8 @@ main (void)
     char text [64] = "%41%62c%00d%2%zz%e2%86%97";
     CHECK_INT (gateway_unescape (text), 15);
     CHECK_STR (text, "Abc%00d%2%zz\xe2\x86\x97");
+
+    s_web ();
     pthread_mutex_destroy (&s_gw.lock);
     return check_done ("test_gateway_request");
 }

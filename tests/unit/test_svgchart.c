@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define N_OF(a) (sizeof (a) / sizeof ((a) [0]))
 
@@ -268,6 +269,84 @@ test_buf (void)
     htmlbuf_free (&buf);
 }
 
+//  The web pages' charts: funnel limits by the formula, zones, bars,
+//  whiskers, the spine's direction, icons.
+static void
+s_compare_charts (void)
+{
+    //  p = 0.9, n = 100: se = 0.03; 95%: 0.9 -/+ 1.96 * 0.03.
+    double lo, hi;
+    CHECK_INT (svgchart_funnel_limits (0.9, 100, 1.96, &lo, &hi), 0);
+    CHECK_NEAR (lo, 0.8412, 1e-12);
+    CHECK_NEAR (hi, 0.9588, 1e-12);
+    CHECK_INT (svgchart_funnel_limits (0.99, 4, 3.09, &lo, &hi), 0);
+    CHECK_NEAR (hi, 1.0, 0);                    //  clipped
+    CHECK_INT (svgchart_funnel_limits (0.5, 0, 1.96, &lo, &hi), -1);
+    CHECK_INT (svgchart_funnel_limits (1.5, 10, 1.96, &lo, &hi), -1);
+    //  Zones: 99.8% is 0.9 -/+ 0.0927.
+    CHECK_INT (svgchart_funnel_zone (0.9, 90, 100), 0);
+    CHECK_INT (svgchart_funnel_zone (0.9, 83, 100), -1);
+    CHECK_INT (svgchart_funnel_zone (0.9, 80, 100), -2);
+    CHECK_INT (svgchart_funnel_zone (0.9, 97, 100), 1);
+    CHECK_INT (svgchart_funnel_zone (0.9, 100, 100), 2);
+    htmlbuf_t buf = HTMLBUF_INIT;
+    svgchart_funnel_point_t fp [3] = { { "A", 90, 100 }, { "B", 80, 100 }, { "C", 5, 0 } };
+    CHECK_INT (svgchart_funnel (&buf, fp, 3, &(svgchart_funnel_options_t) { 600, 300, "f", "percent", 0.9, 100 }), 0);
+    CHECK_INT (s_count (buf.data, "class=\"pt in\""), 1);
+    CHECK_INT (s_count (buf.data, "class=\"pt out998\""), 1);
+    CHECK_INT (s_count (buf.data, "<circle"), 2);      //  no denominator: not drawn
+    CHECK_INT (s_count (buf.data, "class=\"limit"), 4);
+    htmlbuf_free (&buf);
+    //  Bars from zero; a missing value has no bar and says so.
+    svgchart_bar_t bars [3] = { { "A", 50, 40, 60, "better" }, { "B", NAN, NAN, NAN, NULL }, { "C", 25, NAN, NAN, "worse" } };
+    CHECK_INT (svgchart_bars (&buf, bars, 3, &(svgchart_bars_options_t) { 600, "b", "percent", 30, "Dudley" }), 0);
+    CHECK_INT (s_count (buf.data, "<rect class=\"bar"), 2);
+    CHECK_INT (s_count (buf.data, "no value"), 1);
+    CHECK_INT (s_count (buf.data, "class=\"ci\""), 1);
+    CHECK_INT (s_count (buf.data, "class=\"reference\""), 1);
+    //  Range 0..63 (60 and 5%) over x 230..530: A's bar is 50/63 of 300 wide.
+    char want [64];
+    snprintf (want, sizeof want, "x=\"230.0\" y=\"6.0\" width=\"%.1f\"", 50.0 / 63.0 * 300.0);
+    CHECK_CONTAINS (buf.data, want);
+    CHECK_INT (svgchart_bars (&buf, bars, 3, &(svgchart_bars_options_t) { 200, "b", NULL, NAN, NULL }), -1);
+    htmlbuf_free (&buf);
+    //  Trend: one whisker per point with an interval; target and England.
+    svgchart_trend_point_t tp [3] = { { "Q1", 10, 8, 12, 11 }, { "Q2", NAN, NAN, NAN, 11 }, { "Q3", 14, 12, 16, NAN } };
+    CHECK_INT (svgchart_trend (&buf, tp, 3, &(svgchart_trend_options_t) { 600, 240, "t", "percent", 13, "England" }), 0);
+    CHECK_INT (s_count (buf.data, "class=\"ci\""), 2);
+    CHECK_INT (s_count (buf.data, "class=\"pt\""), 2);
+    CHECK_INT (s_count (buf.data, "class=\"target\""), 1);
+    CHECK_INT (s_count (buf.data, "class=\"reference\""), 1);
+    CHECK_CONTAINS (buf.data, "(95% CI 12.0% to 16.0%)");
+    htmlbuf_free (&buf);
+    //  Spine: better to the right, whichever way the figure runs.
+    svgchart_spine_t sp = { 10, 0, 5, 15, 20, 10, false, "on_target", "s" };
+    CHECK_INT (svgchart_spine (&buf, &sp, 104, 10), 0);
+    const char *c = strstr (buf.data, "<circle");
+    double x_high = c ? atof (strstr (c, "cx=\"") + 4) : NAN;
+    htmlbuf_free (&buf);
+    sp.value = 18;
+    svgchart_spine (&buf, &sp, 104, 10);
+    c = strstr (buf.data, "<circle");
+    CHECK (c && atof (strstr (c, "cx=\"") + 4) > x_high);
+    htmlbuf_free (&buf);
+    sp.lower_better = true;
+    svgchart_spine (&buf, &sp, 104, 10);
+    c = strstr (buf.data, "<circle");
+    CHECK (c && atof (strstr (c, "cx=\"") + 4) < x_high);
+    htmlbuf_free (&buf);
+    //  Icons: known names draw with their letter and words; others nothing.
+    CHECK_INT (svgchart_icon (&buf, "assurance", "consistently_failing", false), 0);
+    CHECK_CONTAINS (buf.data, ">F</text>");
+    CHECK_CONTAINS (buf.data, "consistently failing");
+    CHECK_INT (svgchart_icon (&buf, "variation", "special_cause_improving", true), 0);
+    CHECK_CONTAINS (buf.data, ">H</text>");
+    size_t len = buf.len;
+    CHECK_INT (svgchart_icon (&buf, "variation", "made_up", true), -1);
+    CHECK_INT (buf.len, len);
+    htmlbuf_free (&buf);
+}
+
 int
 main (void)
 {
@@ -277,5 +356,6 @@ main (void)
     test_spc_marks ();
     test_spc_rebase_and_gaps ();
     test_buf ();
+    s_compare_charts ();
     return check_done ("test_svgchart");
 }
