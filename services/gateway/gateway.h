@@ -30,6 +30,7 @@
 #define GW_MAX_HEADERS 64       //  headers a request may carry
 #define GW_MAX_PARAMS 2         //  {placeholders} in a route pattern
 #define GW_MAX_PATH 1024        //  bytes of decoded path
+#define GW_MAX_FORM 16384       //  bytes of a web form's body (sign-in takes one without a key)
 
 //  Roles, as a bit set in a route.
 enum { GW_PARTNER = 1, GW_SUBSCRIBER = 2, GW_READER = 4, GW_ADMIN = 8 };
@@ -141,6 +142,10 @@ int gateway_request_check (gw_req_t *req);
 //  the route's roles.  Returns true when the request may go on, else sets
 //  the problem response (401, 403, 503).
 bool gateway_authorize (gw_req_t *req);
+
+//  The most body bytes the request's route takes: a web form's
+//  GW_MAX_FORM, else the configured max_body_bytes.
+size_t gateway_body_limit (const gw_req_t *req);
 
 //  Step 4: runs the route's handler, timing it; a form a session posts
 //  must carry the session's CSRF token (else 403).

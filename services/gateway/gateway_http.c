@@ -397,14 +397,14 @@ s_refuse_body (gw_req_t *req, bool busy, size_t n)
         if (busy)
             s_busy (req);
         else
-            gateway_problem (req, 413, "Payload Too Large", "the body is over the %ld byte limit;"
-                             " split the batch", gw->cfg.max_body_bytes);
+            gateway_problem (req, 413, "Payload Too Large", "the body is over the %zu byte limit",
+                             gateway_body_limit (req));
         free (req->body);
         req->body = NULL;
         s_release (gw, req);
     }
     req->len += n;              //  counted, not kept
-    return req->len > 2 * (size_t) gw->cfg.max_body_bytes ? MHD_NO : MHD_YES;
+    return req->len > 2 * gateway_body_limit (req) ? MHD_NO : MHD_YES;
 }
 
 static enum MHD_Result
@@ -427,7 +427,7 @@ s_handle (void *cls, struct MHD_Connection *conn, const char *url, const char *m
         *upload_size = 0;
         if (req->status)
             return s_refuse_body (req, false, n);
-        if (req->len + n > (size_t) gw->cfg.max_body_bytes)
+        if (req->len + n > gateway_body_limit (req))
             return s_refuse_body (req, false, n);
         if (req->len + n > req->reserved && !s_reserve (gw, req, req->len + n - req->reserved))
             return s_refuse_body (req, true, n);

@@ -153,7 +153,6 @@ s_clean (gw_req_t *req, const char *what, const char *name, const char *text)
 int
 gateway_request_check (gw_req_t *req)
 {
-    gateway_t *gw = req->gw;
     if (req->status)
         return -1;              //  the HTTP layer already refused it
     if (!s_clean (req, "the path", NULL, req->path))
@@ -198,13 +197,13 @@ gateway_request_check (gw_req_t *req)
             gateway_problem (req, 400, "Bad Request", "Content-Length must be a number of bytes");
             return -1;
         }
-        if (n > (unsigned long long) gw->cfg.max_body_bytes) {
-            gateway_problem (req, 413, "Payload Too Large", "the body is %llu bytes, over the %ld byte limit;"
-                             " split the batch", n, gw->cfg.max_body_bytes);
+        if (n > (unsigned long long) gateway_body_limit (req)) {
+            gateway_problem (req, 413, "Payload Too Large", "the body is %llu bytes, over the %zu byte limit%s",
+                             n, gateway_body_limit (req), req->route->web ? " of a form" : "; split the batch");
             return -1;
         }
     }
-    else if (req->route->body && !te) {
+    else if (req->route->body && (!te || req->route->web)) {
         gateway_problem (req, 411, "Length Required", "send the body with a Content-Length header");
         return -1;
     }
@@ -331,6 +330,12 @@ s_csrf_ok (gw_req_t *req)
             return false;
     }
     return true;
+}
+
+size_t
+gateway_body_limit (const gw_req_t *req)
+{
+    return req->route && req->route->web ? GW_MAX_FORM : (size_t) req->gw->cfg.max_body_bytes;
 }
 
 void

@@ -529,6 +529,7 @@ const gw_route_t gateway_routes [] = {
     { "GET",    "/ui/areas/{code}",               READ,                          GW_POOL_DB,     false, false, true,  web_area },
     { "GET",    "/ui/alerts",                     READ,                          GW_POOL_DB,     false, false, true,  web_alerts },
     { "POST",   "/ui/silences",                   GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     true,  false, true,  web_silence },
+    { "POST",   "/ui/silences/{id}/end",          GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     true,  false, true,  web_silence_end },
     { "POST",   "/ui/subscriptions",              GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     true,  false, true,  web_subscribe },
     { "POST",   "/ui/subscriptions/{id}/delete",  GW_SUBSCRIBER | GW_ADMIN,      GW_POOL_DB,     true,  false, true,  web_unsubscribe },
     { "GET",    "/ui/feeds",                      GW_PARTNER | GW_ADMIN,         GW_POOL_DB,     false, false, true,  web_feeds },

@@ -77,6 +77,7 @@ void web_indicator_data (gw_req_t *req);
 void web_area (gw_req_t *req);
 void web_alerts (gw_req_t *req);
 void web_silence (gw_req_t *req);
+void web_silence_end (gw_req_t *req);
 void web_subscribe (gw_req_t *req);
 void web_unsubscribe (gw_req_t *req);
 void web_feeds (gw_req_t *req);

@@ -100,18 +100,24 @@ s_resolved_and_silences (htmlbuf_t *b, gw_req_t *req)
     }
     htmlbuf_append (b, "</tbody></table></div></section>");
     PQclear (r);
-    r = web_query (req, "select matcher, reason, to_char (until, 'YYYY-MM-DD HH24:MI'), created_by from silences"
+    r = web_query (req, "select matcher, reason, to_char (until, 'YYYY-MM-DD HH24:MI'), created_by, id from silences"
                         " where until > now () order by until", 0, NULL);
     if (!r)
         return;
     htmlbuf_printf (b, "<section aria-labelledby=\"silences-h\"><h2 id=\"silences-h\">Silences (%d)</h2>"
                     "<table class=\"data\" id=\"silences\"><thead><tr><th scope=\"col\">Matcher</th><th scope=\"col\">"
-                    "Reason</th><th scope=\"col\">Until (UTC)</th><th scope=\"col\">By</th></tr></thead><tbody>",
-                    PQntuples (r));
+                    "Reason</th><th scope=\"col\">Until (UTC)</th><th scope=\"col\">By</th><th scope=\"col\"></th>"
+                    "</tr></thead><tbody>", PQntuples (r));
     for (int i = 0; i < PQntuples (r); i++) {
         htmlbuf_append (b, "<tr>");
         s_cells (b, r, i, 0, 3);
-        htmlbuf_append (b, "</tr>");
+        htmlbuf_append (b, "<td>");
+        if (s_can_manage (req)) {
+            htmlbuf_printf (b, "<form method=\"post\" action=\"/ui/silences/%s/end\">", PQgetvalue (r, i, 4));
+            web_csrf (b, req);
+            htmlbuf_append (b, "<button type=\"submit\">End now</button></form>");
+        }
+        htmlbuf_append (b, "</td></tr>");
     }
     htmlbuf_append (b, "</tbody></table></section>");
     PQclear (r);
@@ -212,6 +218,29 @@ web_silence (gw_req_t *req)
         gateway_redirect (req, "/ui/alerts");
     else
         s_alerts_page (req, rc == SUBSCRIPTION_INVALID ? err : "The database did not answer; try again.");
+}
+
+void
+web_silence_end (gw_req_t *req)
+{
+    const char *id = req->params [0];
+    if (strspn (id, "0123456789") != strlen (id) || strlen (id) > 18) {
+        s_alerts_page (req, "A silence id is a number.");
+        return;
+    }
+    const char *p [1] = { id };
+    PGresult *r = web_query (req, "update silences set until = now () where id = $1::bigint and until > now () returning id",
+                             1, p);
+    if (!r)
+        return;
+    int n = PQntuples (r);
+    PQclear (r);
+    if (n) {
+        log_info ("web_silence_ended", "{s:s, s:I}", "silence", id, "by", (json_int_t) req->key.id);
+        gateway_redirect (req, "/ui/alerts");
+    }
+    else
+        s_alerts_page (req, "No silence in force has that id.");
 }
 
 void

@@ -255,7 +255,29 @@ s_alerts_feeds_keys (void)
     CHECK_INT (s_num ("parseInt(document.getElementById('firing-count').dataset.value)"), json_array_size (firing));
     json_decref (firing);
     CHECK (s_num ("document.querySelectorAll('form[action=\"/ui/silences\"], form[action=\"/ui/subscriptions\"]').length") == 2);
+    //  Silence from the page, then end it; subscribe, then unsubscribe.
+    double silences = s_num ("document.querySelectorAll('#silences tbody tr').length");
+    json_decref (cdp_eval (s_cdp, "const f = document.querySelector('form[action=\"/ui/silences\"]');"
+                                  " f.matcher.value = 'off_target/pi-2257/*'; f.until.value = '2031-01-01T00:00';"
+                                  " f.reason.value = 'known: scams team restructure'; f.submit()", true, 30000));
+    CHECK_INT (s_num ("document.querySelectorAll('#silences tbody tr').length"), silences + 1);
+    char *reason = s_str ("Array.from(document.querySelectorAll('#silences td')).map(t => t.textContent).join('|')");
+    CHECK_CONTAINS (reason, "known: scams team restructure");
+    CHECK_CONTAINS (reason, "2031-01-01 00:00");
+    free (reason);
     s_shot ("alerts");
+    json_decref (cdp_eval (s_cdp, "document.querySelector('form[action$=\"/end\"]').submit()", true, 30000));
+    CHECK_INT (s_num ("document.querySelectorAll('#silences tbody tr').length"), silences);
+    double subs = s_num ("document.querySelectorAll('#subscriptions tbody tr').length");
+    json_decref (cdp_eval (s_cdp, "const g = document.querySelector('form[action=\"/ui/subscriptions\"]');"
+                                  " g.url.value = 'http://127.0.0.1:9/board'; g.secret.value = 'a-secret-of-24-characters';"
+                                  " g.indicator.value = 'pi-2257'; g.submit()", true, 30000));
+    CHECK_INT (s_num ("document.querySelectorAll('#subscriptions tbody tr').length"), subs + 1);
+    char *filter = s_str ("document.querySelector('#subscriptions tbody tr:last-child').textContent");
+    CHECK_CONTAINS (filter, "pi-2257");
+    free (filter);
+    json_decref (cdp_eval (s_cdp, "document.querySelector('#subscriptions tbody tr:last-child form').submit()", true, 30000));
+    CHECK_INT (s_num ("document.querySelectorAll('#subscriptions tbody tr').length"), subs);
     s_open ("/ui/feeds");
     CHECK (s_num ("document.querySelectorAll('#batches tbody tr').length") >= 19);
     CHECK (s_num ("document.querySelectorAll('#completeness tbody tr').length") >= 1);

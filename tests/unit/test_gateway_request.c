@@ -109,6 +109,21 @@ s_web (void)
     CHECK (!websession_cookie ("xcw_session=abc", "cw_session", tok, sizeof tok));
     CHECK (!websession_cookie ("cw_session=abcdef", "cw_session", tok, 4));
     CHECK (!websession_cookie ("", "cw_session", tok, sizeof tok));
+    //  A form's body is small, and its length is said up front, even for
+    //  the sign-in form that needs no key.
+    r = s_req ("POST", "/ui/signin");
+    r->headers [r->nheaders++] = (gw_kv_t) { "Content-Length", "16385" };
+    CHECK_INT (s_check (r), 413);
+    s_free (r);
+    r = s_req ("POST", "/ui/signin");
+    r->headers [r->nheaders++] = (gw_kv_t) { "Transfer-Encoding", "chunked" };
+    CHECK_INT (s_check (r), 411);
+    s_free (r);
+    r = s_req ("POST", "/ui/signin");
+    r->headers [r->nheaders++] = (gw_kv_t) { "Content-Length", "16384" };
+    CHECK_INT (s_check (r), 0);
+    CHECK_INT (gateway_body_limit (r), GW_MAX_FORM);
+    s_free (r);
     //  Assets come from the binary, typed by name.
     r = s_req ("GET", "/ui/static/app.css");
     CHECK_INT (s_check (r), 0);
