@@ -263,7 +263,7 @@ svgchart_funnel (htmlbuf_t *buf, const svgchart_funnel_point_t *points, size_t n
         }
     if (nmax <= 0)
         nmax = 1;
-    double nmin = nmax / 40, l, h;
+    double nmin = nmax / 40, l = NAN, h = NAN;
     svgchart_funnel_limits (o->centre, nmin, 3.09, &l, &h);
     s_widen (l, &lo, &hi, &any);
     s_widen (h, &lo, &hi, &any);

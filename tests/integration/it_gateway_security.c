@@ -356,7 +356,7 @@ s_bad_requests (gw_keys_t *k, long long gp_batch)
     CHECK_CONTAINS (r.body, "use POST");
     gw_free (&r);
     GW_EXPECT (404, "GET", "/v1/indicators/pi-2257/values/extra", k->admin);
-    GW_EXPECT (404, "GET", "/", NULL);
+    GW_EXPECT (404, "GET", "/nothing", NULL);     //  ("/" sends a browser to the web pages)
     GW_EXPECT (404, "GET", "/v1/indicators/no-such-indicator", k->reader);
     GW_EXPECT (404, "GET", "/v1/indicators/no-such-indicator/values", k->reader);
     GW_EXPECT (404, "GET", "/v1/indicators/no-such-indicator/report", k->reader);
