@@ -61,7 +61,8 @@ s_definition (gw_req_t *req, const char *code)
         "select code, name, domain, owner, unit, polarity, frequency, calculation, multiplier,"
         " coalesce (definition ->> 'notes', ''), definition -> 'source' ->> 'seed', definition -> 'source' ->> 'line',"
         " definition -> 'source' ->> 'ref', (select string_agg (coalesce (t.text, t.kind) || ' from ' || t.from_period,"
-        "   '; ' order by t.from_date) from indicator_targets t where t.indicator = code), data_element"
+        "   '; ' order by t.from_date) from indicator_targets t where t.indicator = code), data_element,"
+        " coalesce (definition ->> 'benchmark_element', '')"
         " from indicators where code = $1", 1, p);
     if (r && PQntuples (r) == 0) {
         PQclear (r);
@@ -397,12 +398,19 @@ s_about (htmlbuf_t *b, gw_req_t *req, const PGresult *def, const PGresult *s)
     htmlbuf_html (b, PQgetvalue (def, 0, 9));
     htmlbuf_append (b, "</dd></dl><h3>Data quality</h3><ul class=\"warnings\" id=\"warnings\">");
     int shown = 0;
-    const char *p [1] = { PQgetvalue (def, 0, 14) };
+    const char *p [2] = { PQgetvalue (def, 0, 14), PQgetvalue (def, 0, 15) };
+    //  A warning names its batch row; in a batch where every row was
+    //  written (none rejected or unchanged), row n is the batch's n-th
+    //  observation.  Elsewhere only a warning that names the element counts.
     PGresult *w = web_query (req,
-        "select distinct b.batch_key, w ->> 'message' from batches b cross join jsonb_array_elements (b.receipt -> 'warnings') w"
-        " where exists (select 1 from observations o where o.batch_id = b.id and o.data_element = $1)"
-        " and (strpos (w ->> 'message', $1) > 0 or (select o.data_element from observations o where o.batch_id = b.id"
-        "   order by o.id offset greatest ((w ->> 'row')::int - 1, 0) limit 1) = $1) order by 1, 2", 1, p);
+        "with wb as (select b.id, b.batch_key, b.rejected = 0 and b.unchanged_count = 0 whole, w from batches b"
+        "   cross join jsonb_array_elements (b.receipt -> 'warnings') w),"
+        " r as (select o.batch_id, o.data_element, row_number () over (partition by o.batch_id order by o.id) n"
+        "   from observations o where o.batch_id in (select id from wb where whole))"
+        " select distinct wb.batch_key, wb.w ->> 'message' from wb left join r on wb.whole and r.batch_id = wb.id"
+        "   and r.n = (wb.w ->> 'row')::int"
+        " where strpos (wb.w ->> 'message', $1) > 0 or r.data_element = $1 or (r.data_element = $2 and $2 <> '')"
+        " order by 1, 2", 2, p);
     for (int i = 0; w && i < PQntuples (w); i++, shown++) {
         htmlbuf_append (b, "<li>");
         htmlbuf_html (b, PQgetvalue (w, i, 1));

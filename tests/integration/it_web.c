@@ -209,6 +209,21 @@ s_indicator (void)
                       " && rows.length == trs.length ? 1 : 0 })"), 1);
 }
 
+//  The data-quality warnings intake gave reach the indicator they are
+//  about: PI 2134's England benchmark is PI 2133's, copied (seed 001).
+static void
+s_warnings (void)
+{
+    s_open ("/ui/indicators/pi-2134");
+    char *w = s_str ("document.getElementById('warnings').textContent");
+    CHECK_CONTAINS (w, "pi-2134-england-benchmark is the same figure as row 1 (pi-2133-england-benchmark)");
+    free (w);
+    s_open ("/ui/indicators/pi-2132");
+    w = s_str ("document.getElementById('warnings').textContent");
+    CHECK (strstr (w, "pi-2134-england-benchmark") == NULL);
+    free (w);
+}
+
 static void
 s_drill (void)
 {
@@ -360,6 +375,7 @@ main (void)
         s_signin ();
         s_overview ();
         s_indicator ();
+        s_warnings ();
         s_drill ();
         s_alerts_feeds_keys ();
         s_phone_and_signout ();
