@@ -4,6 +4,7 @@
     line); the SPC summary matrix (variation by assurance); and the
     alerts firing for it.  */
 #include "web.h"
+#include "period.h"
 #include "svgchart.h"
 #include "verdict.h"
 
@@ -122,6 +123,7 @@ s_spine (htmlbuf_t *b, const PGresult *r, const char *area)
                        "<th scope=\"col\">Dudley</th><th scope=\"col\">England</th><th scope=\"col\">Spread</th></tr>"
                        "</thead><tbody>");
     const char *domain = "";
+    char label [64];
     for (int i = 0; i < PQntuples (r); i++) {
         const char *unit = PQgetvalue (r, i, 3);
         if (strcmp (domain, PQgetvalue (r, i, 0))) {
@@ -136,8 +138,8 @@ s_spine (htmlbuf_t *b, const PGresult *r, const char *area)
         htmlbuf_html (b, PQgetvalue (r, i, 1));
         htmlbuf_printf (b, "?area=%s\">", area);
         htmlbuf_html (b, PQgetvalue (r, i, 2));
-        htmlbuf_append (b, "</a></th><td>");
-        htmlbuf_html (b, PQgetvalue (r, i, 5));
+        htmlbuf_printf (b, "</a></th><td data-period=\"%s\">", PQgetvalue (r, i, 5));
+        htmlbuf_html (b, period_label (PQgetvalue (r, i, 5), label, sizeof label));
         htmlbuf_append (b, "</td><td class=\"value\">");
         web_figure (b, web_num (r, i, 6), unit);
         htmlbuf_append (b, "</td><td>");

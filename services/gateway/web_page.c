@@ -279,7 +279,7 @@ s_signin_page (gw_req_t *req, unsigned int status, const char *message, const ch
                         "<label for=\"key\">API key</label><br><input id=\"key\" name=\"key\" type=\"password\""
                         " autocomplete=\"current-password\" required size=\"50\" maxlength=\"100\"></p>"
                         "<input type=\"hidden\" name=\"next\" value=\"");
-    htmlbuf_html (&b, s_next (next) ? next : "/ui/");
+    htmlbuf_html (&b, s_next (next) ? next : "");
     htmlbuf_append (&b, "\"><p><button type=\"submit\">Sign in</button></p><p class=\"hint\">An administrator makes"
                         " keys (<code>carewatch key create --role reader</code>); <code>make run</code> prints one."
                         " The key is exchanged for a session of 12 hours and is not kept by the browser.</p></form>");

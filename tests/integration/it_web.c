@@ -28,7 +28,7 @@
 static cdp_t *s_cdp;
 static char s_base [64];
 static int s_port;
-static char s_reader [80], s_admin [80];
+static char s_reader [80], s_admin [80], s_partner [80];
 
 static void
 s_open (const char *path)
@@ -328,6 +328,23 @@ s_phone_and_signout (void)
     char *url = cdp_url (s_cdp);
     CHECK_CONTAINS (url, "/ui/signin");
     free (url);
+    //  A partner signs in to its feeds, sees only its own batches, and may
+    //  not open the pages for readers.
+    char js [300];
+    snprintf (js, sizeof js, "document.getElementById('key').value = '%s'; document.querySelector('form.signin').submit()",
+              s_partner);
+    s_open ("/ui/signin");
+    json_decref (cdp_eval (s_cdp, js, true, 30000));
+    url = cdp_url (s_cdp);
+    CHECK_CONTAINS (url, "/ui/feeds");
+    free (url);
+    CHECK (s_num ("document.querySelectorAll('#batches tbody tr').length") >= 1);
+    CHECK_INT (s_num ("Array.from(document.querySelectorAll('#batches tbody tr')).filter(r =>"
+                      " r.cells[1].textContent != 'dmbc-corp').length"), 0);
+    CHECK_INT (s_num ("Array.from(document.querySelectorAll('#completeness tbody tr')).filter(r =>"
+                      " r.dataset.partner != 'dmbc-corp').length"), 0);
+    CHECK_INT (s_num ("document.querySelectorAll('nav a[href=\"/ui/\"]').length"), 0);
+    CHECK_INT (s_num ("fetch('/ui/').then(r => r.status)"), 403);
 }
 
 int
@@ -361,7 +378,11 @@ main (void)
     p = popen (cmd, "r");
     CHECK (p && fgets (s_reader, sizeof s_reader, p));
     pclose (p);
-    s_admin [strcspn (s_admin, "\n")] = s_reader [strcspn (s_reader, "\n")] = '\0';
+    snprintf (cmd, sizeof cmd, "%s key create --role partner --partner dmbc-corp --label web-partner 2>/dev/null", bin);
+    p = popen (cmd, "r");
+    CHECK (p && fgets (s_partner, sizeof s_partner, p));
+    pclose (p);
+    s_admin [strcspn (s_admin, "\n")] = s_reader [strcspn (s_reader, "\n")] = s_partner [strcspn (s_partner, "\n")] = '\0';
 
     char err [256];
     harness_sh ("mkdir -p web && rm -rf web/profile");
