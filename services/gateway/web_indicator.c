@@ -222,6 +222,30 @@ s_table (htmlbuf_t *b, const PGresult *s, const char *unit, const char *code, co
     htmlbuf_append (b, "</tbody></table></div></section>");
 }
 
+//  The compared areas as a table: name (linking to the area's page for
+//  the indicator), value, and how it stands against the area.
+static void
+s_compare_table (htmlbuf_t *b, const PGresult *r, const svgchart_bar_t *bars, const char *code, const char *unit,
+                 const char *area_name)
+{
+    int n = PQntuples (r);
+    htmlbuf_append (b, "<table class=\"data\" id=\"compare\"><thead><tr><th scope=\"col\">Area</th><th scope=\"col\">"
+                       "Value</th><th scope=\"col\">Against ");
+    htmlbuf_html (b, area_name);
+    htmlbuf_append (b, "</th></tr></thead><tbody>");
+    for (int i = 0; i < n; i++) {
+        htmlbuf_printf (b, "<tr data-area=\"%s\"><th scope=\"row\"><a href=\"/ui/indicators/", PQgetvalue (r, i, 0));
+        htmlbuf_html (b, code);
+        htmlbuf_printf (b, "?area=%s\">", PQgetvalue (r, i, 0));
+        htmlbuf_html (b, PQgetvalue (r, i, 1));
+        htmlbuf_append (b, "</a></th><td>");
+        web_figure (b, bars [i].value, unit);
+        htmlbuf_printf (b, "</td><td class=\"c-%s\">%s</td></tr>", bars [i].cls,
+                        strcmp (bars [i].cls, "none") ? bars [i].cls : "no value");
+    }
+    htmlbuf_append (b, "</tbody></table>");
+}
+
 //  Peers: the area's children (Dudley: its PCNs, or all its practices
 //  with compare=practices; a PCN: its practices), or a practice's
 //  siblings; all at the latest period of the area's series.
@@ -286,21 +310,7 @@ s_compare (htmlbuf_t *b, gw_req_t *req, const PGresult *def, const PGresult *are
         htmlbuf_append (b, "<figcaption>Bars sorted by value with 95% intervals; the dashed line is ");
         htmlbuf_html (b, PQgetvalue (area, 0, 1));
         htmlbuf_append (b, ". A bar is better or worse when its whole interval is on one side of it.</figcaption></figure>");
-        htmlbuf_append (b, "<table class=\"data\" id=\"compare\"><thead><tr><th scope=\"col\">Area</th><th scope=\"col\">"
-                           "Value</th><th scope=\"col\">Against ");
-        htmlbuf_html (b, PQgetvalue (area, 0, 1));
-        htmlbuf_append (b, "</th></tr></thead><tbody>");
-        for (int i = 0; i < n; i++) {
-            htmlbuf_printf (b, "<tr data-area=\"%s\"><th scope=\"row\"><a href=\"/ui/indicators/", PQgetvalue (r, i, 0));
-            htmlbuf_html (b, code);
-            htmlbuf_printf (b, "?area=%s\">", PQgetvalue (r, i, 0));
-            htmlbuf_html (b, PQgetvalue (r, i, 1));
-            htmlbuf_append (b, "</a></th><td>");
-            web_figure (b, bars [i].value, unit);
-            htmlbuf_printf (b, "</td><td class=\"c-%s\">%s</td></tr>", bars [i].cls,
-                            strcmp (bars [i].cls, "none") ? bars [i].cls : "no value");
-        }
-        htmlbuf_append (b, "</tbody></table>");
+        s_compare_table (b, r, bars, code, unit, PQgetvalue (area, 0, 1));
     }
     if (fp && sum_den > 0 && strcmp (PQgetvalue (def, 0, 7), "proportion") == 0) {
         htmlbuf_append (b, "<h3>Funnel plot</h3><figure>");
