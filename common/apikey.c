@@ -70,11 +70,6 @@ apikey_revoke (db_t *db, long long id, char *err, size_t errlen)
     char ids [24];
     snprintf (ids, sizeof ids, "%lld", id);
     const char *p [1] = { ids };
-    PGresult *r = db_exec (db, "update api_keys set revoked_at = now () where id = $1 and revoked_at is null"
-                               " returning id", 1, p, DB_TUPLES, err, errlen);
-    if (!r)
-        return -1;
-    int n = PQntuples (r);
-    PQclear (r);
-    return n;
+    return db_rows (db, "update api_keys set revoked_at = now () where id = $1 and revoked_at is null"
+                        " returning id", 1, p, err, errlen);
 }

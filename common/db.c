@@ -191,6 +191,18 @@ db_run (db_t *self, const char *sql, int nparams, const char *const *params,
 }
 
 int
+db_rows (db_t *self, const char *sql, int nparams, const char *const *params,
+         char *err, size_t errlen)
+{
+    PGresult *res = db_exec (self, sql, nparams, params, DB_TUPLES, err, errlen);
+    if (!res)
+        return -1;
+    int n = PQntuples (res);
+    PQclear (res);
+    return n;
+}
+
+int
 db_ping (db_t *self)
 {
     char err [256];

@@ -50,6 +50,11 @@ PGresult *db_exec (db_t *self, const char *sql, int nparams,
 int db_run (db_t *self, const char *sql, int nparams, const char *const *params,
             char *err, size_t errlen);
 
+//  Runs a statement that returns rows (an UPDATE ... RETURNING) and frees
+//  the result.  Returns how many rows it returned, or -1 with err set.
+int db_rows (db_t *self, const char *sql, int nparams, const char *const *params,
+             char *err, size_t errlen);
+
 //  Runs "select 1".  Returns 0 when the server answered.
 int db_ping (db_t *self);
 

@@ -172,8 +172,8 @@ s_level (const svgchart_spc_point_t *point, s_level_t level)
     return level == S_MEAN ? point->mean : level == S_LCL ? point->lcl : point->ucl;
 }
 
-static void
-s_widen (double value, double *lo, double *hi, bool *any)
+void
+svgchart_widen (double value, double *lo, double *hi, bool *any)
 {
     if (!isfinite (value))
         return;
@@ -191,12 +191,12 @@ s_spc_extent (const svgchart_spc_point_t *points, size_t n, double target, doubl
     bool any = false;
     *lo = *hi = 0;
     for (size_t i = 0; i < n; i++) {
-        s_widen (points [i].value, lo, hi, &any);
-        s_widen (points [i].mean, lo, hi, &any);
-        s_widen (points [i].lcl, lo, hi, &any);
-        s_widen (points [i].ucl, lo, hi, &any);
+        svgchart_widen (points [i].value, lo, hi, &any);
+        svgchart_widen (points [i].mean, lo, hi, &any);
+        svgchart_widen (points [i].lcl, lo, hi, &any);
+        svgchart_widen (points [i].ucl, lo, hi, &any);
     }
-    s_widen (target, lo, hi, &any);
+    svgchart_widen (target, lo, hi, &any);
     return any;
 }
 

@@ -131,6 +131,10 @@ int svgchart_spc_frame (const svgchart_spc_point_t *points, size_t n,
 int svgchart_spc (htmlbuf_t *buf, const svgchart_spc_point_t *points, size_t n,
                       const svgchart_spc_options_t *options);
 
+//  Widens lo..hi to take in value (a NAN or infinity is left out); *any
+//  says whether the range holds anything yet, and is set.
+void svgchart_widen (double value, double *lo, double *hi, bool *any);
+
 //  Opens an <svg class="cls"> of width x height whose accessible name
 //  (aria-label and <title>) is title; the caller appends the drawing and
 //  "</svg>".

@@ -21,18 +21,6 @@ s_map (double v, double lo, double hi, double a, double b)
     return hi == lo ? (a + b) / 2.0 : a + (v - lo) / (hi - lo) * (b - a);
 }
 
-static void
-s_widen (double v, double *lo, double *hi, bool *any)
-{
-    if (!isfinite (v))
-        return;
-    if (!*any || v < *lo)
-        *lo = v;
-    if (!*any || v > *hi)
-        *hi = v;
-    *any = true;
-}
-
 //  Pads a range 5 % each side (a flat one by 10 % of its value, or 1).
 static void
 s_pad (double *lo, double *hi)
@@ -97,13 +85,13 @@ svgchart_trend (htmlbuf_t *buf, const svgchart_trend_point_t *points, size_t n, 
     double lo = 0, hi = 0;
     bool any = false;
     for (size_t i = 0; i < n; i++) {
-        s_widen (points [i].value, &lo, &hi, &any);
-        s_widen (points [i].lo, &lo, &hi, &any);
-        s_widen (points [i].hi, &lo, &hi, &any);
+        svgchart_widen (points [i].value, &lo, &hi, &any);
+        svgchart_widen (points [i].lo, &lo, &hi, &any);
+        svgchart_widen (points [i].hi, &lo, &hi, &any);
         if (o->reference_name)
-            s_widen (points [i].reference, &lo, &hi, &any);
+            svgchart_widen (points [i].reference, &lo, &hi, &any);
     }
-    s_widen (o->target, &lo, &hi, &any);
+    svgchart_widen (o->target, &lo, &hi, &any);
     s_pad (&lo, &hi);
     char text [FIGURE_MAX];
     svgchart_open (buf, "trend", o->width, o->height, o->title ? o->title : "trend");
@@ -174,11 +162,11 @@ svgchart_bars (htmlbuf_t *buf, const svgchart_bar_t *bars, size_t n, const svgch
     double lo = 0, hi = 0;
     bool any = true;
     for (size_t i = 0; i < n; i++) {
-        s_widen (bars [i].value, &lo, &hi, &any);
-        s_widen (bars [i].lo, &lo, &hi, &any);
-        s_widen (bars [i].hi, &lo, &hi, &any);
+        svgchart_widen (bars [i].value, &lo, &hi, &any);
+        svgchart_widen (bars [i].lo, &lo, &hi, &any);
+        svgchart_widen (bars [i].hi, &lo, &hi, &any);
     }
-    s_widen (o->reference, &lo, &hi, &any);
+    svgchart_widen (o->reference, &lo, &hi, &any);
     hi += (hi - lo) * 0.05;
     double left = SVGCHART_BAR_LABEL, right = o->width - 70, height = (double) n * SVGCHART_BAR_ROW + 24;
     char text [FIGURE_MAX];
@@ -259,14 +247,14 @@ svgchart_funnel (htmlbuf_t *buf, const svgchart_funnel_point_t *points, size_t n
     for (size_t i = 0; i < n; i++)
         if (points [i].denominator > 0) {
             nmax = fmax (nmax, points [i].denominator);
-            s_widen (points [i].numerator / points [i].denominator, &lo, &hi, &any);
+            svgchart_widen (points [i].numerator / points [i].denominator, &lo, &hi, &any);
         }
     if (nmax <= 0)
         nmax = 1;
     double nmin = nmax / 40, l = NAN, h = NAN;
     svgchart_funnel_limits (o->centre, nmin, 3.09, &l, &h);
-    s_widen (l, &lo, &hi, &any);
-    s_widen (h, &lo, &hi, &any);
+    svgchart_widen (l, &lo, &hi, &any);
+    svgchart_widen (h, &lo, &hi, &any);
     s_pad (&lo, &hi);
     lo = fmax (lo, 0.0);
     hi = fmin (hi, 1.0);
@@ -321,10 +309,10 @@ svgchart_spine (htmlbuf_t *buf, const svgchart_spine_t *sp, double width, double
         return -1;
     double lo = 0, hi = 0;
     bool any = false;
-    s_widen (sp->min, &lo, &hi, &any);
-    s_widen (sp->max, &lo, &hi, &any);
-    s_widen (sp->value, &lo, &hi, &any);
-    s_widen (sp->reference, &lo, &hi, &any);
+    svgchart_widen (sp->min, &lo, &hi, &any);
+    svgchart_widen (sp->max, &lo, &hi, &any);
+    svgchart_widen (sp->value, &lo, &hi, &any);
+    svgchart_widen (sp->reference, &lo, &hi, &any);
     s_pad (&lo, &hi);
     //  Better is to the right: a lower-is-better axis runs high to low.
     double a = 4, b = width - 4;

@@ -72,13 +72,8 @@ websession_end (db_t *db, const char *token, char *err, size_t errlen)
     char hash [65];
     apikey_hash (token, hash);
     const char *p [1] = { hash };
-    PGresult *r = db_exec (db, "update web_sessions set ended_at = now () where token_hash = $1 and ended_at is null"
-                               " returning id", 1, p, DB_TUPLES, err, errlen);
-    if (!r)
-        return -1;
-    int n = PQntuples (r);
-    PQclear (r);
-    return n;
+    return db_rows (db, "update web_sessions set ended_at = now () where token_hash = $1 and ended_at is null"
+                        " returning id", 1, p, err, errlen);
 }
 
 bool
