@@ -16,6 +16,9 @@ struct _db_t {
     int backoff_ms;         //  wait after the last failed reconnect attempt
     int64_t next_attempt_ms;    //  monotonic ms before which no attempt is made
     int connects;           //  successful connections so far
+    const db_stmt_t *prepared [DB_MAX_PREPARED];    //  prepared on this connection
+    int nprepared;
+    int prepared_on;        //  the connection (connects) they were prepared on
 };
 
 int
@@ -153,6 +156,27 @@ s_ensure (db_t *self, char *err, size_t errlen)
     return -1;
 }
 
+//  The result's status against what the caller expects; on a mismatch the
+//  result is freed and err says why.
+static PGresult *
+s_check_result (db_t *self, PGresult *res, db_expect_t expect, char *err, size_t errlen)
+{
+    ExecStatusType want = expect == DB_TUPLES ? PGRES_TUPLES_OK : PGRES_COMMAND_OK;
+    ExecStatusType got = PQresultStatus (res);
+    if (got == want)
+        return res;
+    const char *msg = PQresultErrorMessage (res);
+    if (got == PGRES_TUPLES_OK || got == PGRES_COMMAND_OK)
+        snprintf (err, errlen, "statement returned %s, expected %s", PQresStatus (got), PQresStatus (want));
+    else
+        snprintf (err, errlen, "%s", msg && *msg ? msg : PQerrorMessage (self->conn));
+    err [strcspn (err, "\n")] = '\0';
+    PQclear (res);
+    if (PQstatus (self->conn) != CONNECTION_OK)
+        log_warn ("db_connection_lost", "{s:s}", "error", err);
+    return NULL;
+}
+
 PGresult *
 db_exec (db_t *self, const char *sql, int nparams, const char *const *params,
          db_expect_t expect, char *err, size_t errlen)
@@ -160,20 +184,43 @@ db_exec (db_t *self, const char *sql, int nparams, const char *const *params,
     if (s_ensure (self, err, errlen))
         return NULL;
     PGresult *res = PQexecParams (self->conn, sql, nparams, NULL, params, NULL, NULL, 0);
-    ExecStatusType want = expect == DB_TUPLES ? PGRES_TUPLES_OK : PGRES_COMMAND_OK;
-    ExecStatusType got = PQresultStatus (res);
-    if (got == want)
-        return res;
-    const char *msg = PQresultErrorMessage (res);
-    if (got == PGRES_TUPLES_OK || got == PGRES_COMMAND_OK)
-        snprintf (err, errlen, "statement returned %s, expected %s",
-                  PQresStatus (got), PQresStatus (want));
-    else
-        snprintf (err, errlen, "%s", msg && *msg ? msg : PQerrorMessage (self->conn));
-    err [strcspn (err, "\n")] = '\0';
-    PQclear (res);
-    if (PQstatus (self->conn) != CONNECTION_OK)
-        log_warn ("db_connection_lost", "{s:s}", "error", err);
+    return s_check_result (self, res, expect, err, errlen);
+}
+
+PGresult *
+db_exec_stmt (db_t *self, const db_stmt_t *stmt, const char *const *params, db_expect_t expect,
+              char *err, size_t errlen)
+{
+    if (s_ensure (self, err, errlen))
+        return NULL;
+    //  A new connection has none of the old one's statements.
+    if (self->prepared_on != self->connects) {
+        self->nprepared = 0;
+        self->prepared_on = self->connects;
+    }
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int i = 0;
+        while (i < self->nprepared && self->prepared [i] != stmt)
+            i++;
+        if (i == self->nprepared) {
+            if (self->nprepared == DB_MAX_PREPARED)
+                return db_exec (self, stmt->sql, stmt->nparams, params, expect, err, errlen);
+            PGresult *p = PQprepare (self->conn, stmt->name, stmt->sql, stmt->nparams, NULL);
+            if (!(p = s_check_result (self, p, DB_COMMAND, err, errlen)))
+                return NULL;
+            PQclear (p);
+            self->prepared [i = self->nprepared++] = stmt;
+        }
+        PGresult *res = PQexecPrepared (self->conn, stmt->name, stmt->nparams, params, NULL, NULL, 0);
+        //  The server forgot it (DEALLOCATE, a pooler): prepare it again, once.
+        const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
+        if (attempt == 0 && state && strcmp (state, "26000") == 0) {
+            PQclear (res);
+            self->prepared [i] = self->prepared [--self->nprepared];
+            continue;
+        }
+        return s_check_result (self, res, expect, err, errlen);
+    }
     return NULL;
 }
 

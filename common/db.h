@@ -46,6 +46,22 @@ PGresult *db_exec (db_t *self, const char *sql, int nparams,
                    const char *const *params, db_expect_t expect,
                    char *err, size_t errlen);
 
+//  A named statement: prepared on a connection the first time it runs
+//  there, and run by name after that (no parsing or planning per call).
+//  Statements are static: a store module declares one per query.
+typedef struct {
+    const char *name;       //  unique in the process, e.g. "export_card_rows"
+    const char *sql;
+    int nparams;
+} db_stmt_t;
+
+#define DB_MAX_PREPARED 64  //  statements kept prepared per connection
+
+//  Runs stmt with its parameters as db_exec does, preparing it first on
+//  a connection that has not seen it (again after a reconnect).
+PGresult *db_exec_stmt (db_t *self, const db_stmt_t *stmt, const char *const *params, db_expect_t expect,
+                        char *err, size_t errlen);
+
 //  Runs a statement and frees the result.  Returns 0 or -1 with err set.
 int db_run (db_t *self, const char *sql, int nparams, const char *const *params,
             char *err, size_t errlen);

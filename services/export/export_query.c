@@ -1,5 +1,6 @@
 /*  export_query: report documents from the database.  */
 #include "export_query.h"
+#include "export_store.h"
 #include "calc_assess.h"
 #include "period.h"
 
@@ -41,7 +42,7 @@ static char *
 s_org_name (db_t *db, const char *org, int *status, char *err, size_t errlen)
 {
     const char *q [1] = { org };
-    PGresult *r = db_exec (db, "select name from org_units where code = $1", 1, q, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (db, &export_sql_org_name, q, DB_TUPLES, err, errlen);
     if (!r) {
         *status = 500;
         return NULL;
@@ -90,33 +91,15 @@ s_benchmark_text (const char *benchmark, PGresult *r, int i, int col, char *text
 static PGresult *
 s_scorecard_rows (db_t *db, const char *const *q, char *err, size_t errlen)
 {
-    return db_exec (db,
-        "select i.code, i.name, i.domain, i.owner, i.unit, i.polarity,"
-        " c.value, c.numerator, c.denominator, c.ci_low, c.ci_high, coalesce (c.status, case when t.kind is null"
-        "   then 'no_target' else 'missing' end), coalesce (c.short_trend, 'cannot_compare'),"
-        " coalesce (c.annual_trend, 'cannot_compare'), coalesce (c.benchmark, 'not_compared'), c.england_value,"
-        " c.spc_variation, c.spc_assurance, c.note, pv.value, ly.value,"
-        " t.kind, t.value, t.lower, t.upper, t.text,"
-        " (select o.value::text || '|' || o.period from observations o where o.current and o.org_unit = 'england'"
-        "   and o.breakdown = 'total' and o.data_element = i.definition ->> 'benchmark_element'"
-        "   order by o.period_end desc limit 1),"
-        " indicator_expected (i.definition)"
-        " from indicators i"
-        " left join indicator_values c on c.indicator = i.code and c.org_unit = $1 and c.period = $2 and c.breakdown = 'total'"
-        " left join indicator_values pv on pv.indicator = i.code and pv.org_unit = $1 and pv.period = $3 and pv.breakdown = 'total'"
-        " left join indicator_values ly on ly.indicator = i.code and ly.org_unit = $1 and ly.period = $4 and ly.breakdown = 'total'"
-        " left join lateral (select * from indicator_targets t where t.indicator = i.code and t.from_date <= $5::date"
-        "   order by t.from_date desc limit 1) t on true"
-        " where i.frequency = $6 and ($7::text is null or owner_within (i.owner, $7)) and ($8::text is null or i.domain = $8)"
-        //  Due: it has a value now, or it has a recurring feed (the same
-        //  data_due override alert's missing-data rule reads) whose series
-        //  had begun by the end of the period.  An indicator is not due
-        //  before it exists (the Women's Health Hub's first value is Q4
-        //  2024/25), nor when it comes from a one-off publication.
-        " and (c.indicator is not null or (indicator_expected (i.definition)"
-        "   and exists (select 1 from indicator_values v where v.indicator = i.code"
-        "   and v.org_unit = $1 and v.breakdown = 'total' and v.period_end <= $9::date)))"
-        " order by i.domain, i.code", 9, q, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (db, &export_sql_scorecard_rows, q, DB_TUPLES, err, errlen);
+    //  The columns are read by name (CARD_*): a statement that no longer
+    //  has them all is an error here, not a wrong figure on a card.
+    if (r && PQnfields (r) != CARD_COLUMNS) {
+        snprintf (err, errlen, "export_scorecard_rows has %d columns, CARD_COLUMNS says %d", PQnfields (r), CARD_COLUMNS);
+        PQclear (r);
+        return NULL;
+    }
+    return r;
 }
 
 //  The last eight values of each indicator up to end, for the
@@ -126,11 +109,7 @@ static json_t *
 s_sparklines (db_t *db, const char *org, const char *end, const char *period_type, char *err, size_t errlen)
 {
     const char *sq [3] = { org, end, period_type };
-    PGresult *s = db_exec (db, "select i.code, h.period, h.value from indicators i cross join lateral"
-                               " (select period, value, period_end from indicator_points h where h.indicator = i.code"
-                               "  and h.org_unit = $1 and h.breakdown = 'total' and h.period_end <= $2::date"
-                               "  and h.period_type = $3 order by h.period_end desc limit 8) h"
-                               " order by i.code, h.period_end", 3, sq, DB_TUPLES, err, errlen);
+    PGresult *s = db_exec_stmt (db, &export_sql_sparklines, sq, DB_TUPLES, err, errlen);
     json_t *spark = json_object ();
     for (int k = 0; s && k < PQntuples (s); k++) {
         json_t *a = json_object_get (spark, PQgetvalue (s, k, 0));
@@ -147,33 +126,33 @@ s_sparklines (db_t *db, const char *org, const char *end, const char *period_typ
 static json_t *
 s_scorecard_row (PGresult *r, int i, const char *code, const char *pcode, const char *lcode, json_t *spark)
 {
-    const char *ind = PQgetvalue (r, i, 0);
+    const char *ind = PQgetvalue (r, i, CARD_CODE);
     json_t *series = json_object_get (spark, ind);
     series = series ? json_incref (series) : json_array ();
     char btext [160];
-    s_benchmark_text (PQgetvalue (r, i, 14), r, i, 15, btext, sizeof btext);
-    if (!*btext && !PQgetisnull (r, i, 26)) {
+    s_benchmark_text (PQgetvalue (r, i, CARD_BENCHMARK), r, i, CARD_ENGLAND, btext, sizeof btext);
+    if (!*btext && !PQgetisnull (r, i, CARD_PUBLISHED_ENGLAND)) {
         //  A published comparator for another period, as the report prints it.
         char value [32], label [64];
-        const char *bar = strchr (PQgetvalue (r, i, 26), '|');
-        snprintf (value, sizeof value, "%.*s", bar ? (int) (bar - PQgetvalue (r, i, 26)) : 0, PQgetvalue (r, i, 26));
+        const char *bar = strchr (PQgetvalue (r, i, CARD_PUBLISHED_ENGLAND), '|');
+        snprintf (value, sizeof value, "%.*s", bar ? (int) (bar - PQgetvalue (r, i, CARD_PUBLISHED_ENGLAND)) : 0, PQgetvalue (r, i, CARD_PUBLISHED_ENGLAND));
         period_label (bar ? bar + 1 : "", label, sizeof label);
         snprintf (btext, sizeof btext, "England %s (%s)", value, label);
     }
     return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:o}, s:{s:s, s:o},"
                       " s:{s:s, s:o, s:o, s:o, s:o, s:o}, s:o, s:s, s:s, s:s, s:s, s:o, s:s,"
                       " s:{s:o, s:o}, s:o, s:o}",
-        "indicator", ind, "name", PQgetvalue (r, i, 1), "owner", PQgetvalue (r, i, 3),
-        "unit", PQgetvalue (r, i, 4), "polarity", PQgetvalue (r, i, 5),
-        "last_year", "period", lcode, "value", s_num (r, i, 20),
-        "previous", "period", pcode, "value", s_num (r, i, 19),
-        "current", "period", code, "value", s_num (r, i, 6), "numerator", s_num (r, i, 7),
-            "denominator", s_num (r, i, 8), "ci_low", s_num (r, i, 9), "ci_high", s_num (r, i, 10),
-        "target", s_target (r, i, 21), "status", PQgetvalue (r, i, 11), "short_trend", PQgetvalue (r, i, 12),
-        "annual_trend", PQgetvalue (r, i, 13), "benchmark", PQgetvalue (r, i, 14),
-        "england", s_num (r, i, 15), "benchmark_text", btext,
-        "spc", "variation", s_str (r, i, 16), "assurance", s_str (r, i, 17),
-        "note", s_str (r, i, 18), "series", series);
+        "indicator", ind, "name", PQgetvalue (r, i, CARD_NAME), "owner", PQgetvalue (r, i, CARD_OWNER),
+        "unit", PQgetvalue (r, i, CARD_UNIT), "polarity", PQgetvalue (r, i, CARD_POLARITY),
+        "last_year", "period", lcode, "value", s_num (r, i, CARD_LAST_YEAR),
+        "previous", "period", pcode, "value", s_num (r, i, CARD_PREVIOUS),
+        "current", "period", code, "value", s_num (r, i, CARD_VALUE), "numerator", s_num (r, i, CARD_NUMERATOR),
+            "denominator", s_num (r, i, CARD_DENOMINATOR), "ci_low", s_num (r, i, CARD_CI_LOW), "ci_high", s_num (r, i, CARD_CI_HIGH),
+        "target", s_target (r, i, CARD_TARGET), "status", PQgetvalue (r, i, CARD_STATUS), "short_trend", PQgetvalue (r, i, CARD_SHORT_TREND),
+        "annual_trend", PQgetvalue (r, i, CARD_ANNUAL_TREND), "benchmark", PQgetvalue (r, i, CARD_BENCHMARK),
+        "england", s_num (r, i, CARD_ENGLAND), "benchmark_text", btext,
+        "spc", "variation", s_str (r, i, CARD_VARIATION), "assurance", s_str (r, i, CARD_ASSURANCE),
+        "note", s_str (r, i, CARD_NOTE), "series", series);
 }
 
 //  The dashboard: counts over the rows that are due.
@@ -187,20 +166,20 @@ s_dashboard_count (s_dashboard_t *d, PGresult *r, int i)
 {
     //  A figure from a one-off publication (data_due false) is shown,
     //  not counted.
-    if (PQgetvalue (r, i, 27) [0] != 't')
+    if (PQgetvalue (r, i, CARD_EXPECTED) [0] != 't')
         return;
     const char *status_names [5] = { calc_status_name (CALC_STATUS_ON_TARGET), calc_status_name (CALC_STATUS_TOLERANCE),
                                      calc_status_name (CALC_STATUS_BELOW_TARGET), calc_status_name (CALC_STATUS_MISSING),
                                      calc_status_name (CALC_STATUS_NO_TARGET) };
     d->due++;
-    d->reported += !PQgetisnull (r, i, 6);
+    d->reported += !PQgetisnull (r, i, CARD_VALUE);
     for (int k = 0; k < 5; k++)
-        if (strcmp (PQgetvalue (r, i, 11), status_names [k]) == 0)
+        if (strcmp (PQgetvalue (r, i, CARD_STATUS), status_names [k]) == 0)
             d->counts [k]++;
-    json_t *c = json_object_get (d->st, PQgetvalue (r, i, 12));
+    json_t *c = json_object_get (d->st, PQgetvalue (r, i, CARD_SHORT_TREND));
     if (c)
         json_integer_set (c, json_integer_value (c) + 1);
-    c = json_object_get (d->at, PQgetvalue (r, i, 13));
+    c = json_object_get (d->at, PQgetvalue (r, i, CARD_ANNUAL_TREND));
     if (c)
         json_integer_set (c, json_integer_value (c) + 1);
 }
@@ -284,8 +263,7 @@ s_progress_last_year (db_t *db, const export_params_t *p, const char *org, perio
         return 0;
     }
     const char *q [1] = { org };
-    PGresult *r = db_exec (db, "select period from indicator_values where org_unit = $1 and period_type = 'year'"
-                               " order by period_end desc limit 1", 1, q, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (db, &export_sql_progress_latest_year, q, DB_TUPLES, err, errlen);
     if (!r) {
         *status = 500;
         return -1;
@@ -339,27 +317,7 @@ export_progress (db_t *db, const export_params_t *p, int *status, char *err, siz
     //  within each year, footnoted with the snapshot date.
     const char *q [13] = { org, years [0], years [1], years [2], start, p->owner, p->domain,
                            bounds [0][0], bounds [0][1], bounds [1][0], bounds [1][1], bounds [2][0], bounds [2][1] };
-    PGresult *r = db_exec (db,
-        "select i.domain, i.code, i.name, i.unit, t.kind, t.value, t.lower, t.upper, t.text, y.n, y.period,"
-        " v.value, coalesce (v.status, case when t.kind is null then 'no_target' else 'missing' end),"
-        " o.status, o.snapshot_date, o.note"
-        " from indicators i"
-        " cross join (values (0, $2, $8::date, $9::date), (1, $3, $10::date, $11::date), (2, $4, $12::date, $13::date))"
-        "   as y (n, period, ys, ye)"
-        " left join lateral (select * from indicator_values v where v.indicator = i.code and v.org_unit = $1"
-        "   and v.breakdown = 'total' and (v.period = y.period or (i.frequency = 'snapshot'"
-        "   and v.period_type = 'snapshot' and v.period_end between y.ys and y.ye))"
-        "   order by v.period_end desc limit 1) v on true"
-        " left join observations o on o.current and o.data_element = i.data_element and o.org_unit = $1"
-        "   and o.period = coalesce (v.period, y.period) and o.breakdown = 'total'"
-        " left join lateral (select * from indicator_targets t where t.indicator = i.code and t.from_date <= $5::date"
-        "   order by t.from_date desc limit 1) t on true"
-        " where i.frequency in ('year', 'snapshot') and ($6::text is null or owner_within (i.owner, $6))"
-        " and ($7::text is null or i.domain = $7)"
-        " and exists (select 1 from indicator_values x where x.indicator = i.code and x.org_unit = $1"
-        "   and x.breakdown = 'total' and (x.period in ($2, $3, $4) or (i.frequency = 'snapshot'"
-        "   and x.period_type = 'snapshot' and x.period_end between $8::date and $13::date)))"
-        " order by i.domain, i.code, y.n", 13, q, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (db, &export_sql_progress_rows, q, DB_TUPLES, err, errlen);
     if (!r) {
         *status = 500;
         free (org_name);
@@ -414,21 +372,7 @@ export_exceptions (db_t *db, const export_params_t *p, int *status, char *err, s
     if (!org_name)
         return NULL;
     const char *q [4] = { org, code, p->owner, p->domain };
-    PGresult *r = db_exec (db,
-        "select i.code, i.name, i.owner, i.unit, t.kind, t.value, t.lower, t.upper, t.text, v.status,"
-        " v.short_trend, v.annual_trend, v.value,"
-        " (select json_agg (json_build_object ('period', h.period, 'value', h.value, 'status', h.status)"
-        "   order by h.period_end) from (select * from indicator_values h where h.indicator = i.code"
-        "   and h.org_unit = $1 and h.breakdown = 'total' and h.period_end <= v.period_end"
-        "   order by h.period_end desc limit 6) h)::text,"
-        " (select json_agg (o.note order by o.id desc) from observations o where o.data_element = i.data_element"
-        "   and o.org_unit = $1 and o.breakdown = 'total' and o.note is not null)::text"
-        " from indicator_values v join indicators i on i.code = v.indicator"
-        " left join lateral (select * from indicator_targets t where t.indicator = i.code"
-        "   and t.from_date <= v.period_start order by t.from_date desc limit 1) t on true"
-        " where v.org_unit = $1 and v.period = $2 and v.breakdown = 'total' and v.status = 'below_target'"
-        " and ($3::text is null or owner_within (i.owner, $3)) and ($4::text is null or i.domain = $4)"
-        " order by i.domain, i.code", 4, q, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (db, &export_sql_exception_rows, q, DB_TUPLES, err, errlen);
     if (!r) {
         *status = 500;
         free (org_name);
@@ -463,11 +407,7 @@ static json_t *
 s_indicator_definition (db_t *db, const export_params_t *p, int *status, char *err, size_t errlen)
 {
     const char *iq [1] = { p->indicator };
-    PGresult *r = db_exec (db,
-        "select code, name, domain, owner, unit, polarity, calculation, source::text, notes,"
-        " (select json_agg (json_build_object ('from', from_period, 'kind', kind, 'value', value, 'lower', lower,"
-        "   'upper', upper, 'text', text) order by from_date) from indicator_targets where indicator = code)::text"
-        " from indicators where code = $1", 1, iq, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (db, &export_sql_indicator_definition, iq, DB_TUPLES, err, errlen);
     if (!r) {
         *status = 500;
         return NULL;
@@ -496,10 +436,7 @@ s_indicator_series (db_t *db, const export_params_t *p, const char *org, const c
                     char *latest, size_t latest_len, char *err, size_t errlen)
 {
     const char *sq [3] = { p->indicator, org, breakdown };
-    PGresult *r = db_exec (db, "select period, value, ci_low, ci_high, numerator, denominator, status, spc_mean, spc_lcl,"
-                               " spc_ucl, spc_rule, spc_variation, spc_assurance, spc_trial from indicator_values"
-                               " where indicator = $1 and org_unit = $2 and breakdown = $3"
-                               " order by period_end, period_start desc", 3, sq, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (db, &export_sql_indicator_series, sq, DB_TUPLES, err, errlen);
     if (!r)
         return -1;
     json_t *series = json_array ();
@@ -528,19 +465,14 @@ s_indicator_breakdowns (db_t *db, const export_params_t *p, const char *org, con
                         char *err, size_t errlen)
 {
     const char *bq [3] = { p->indicator, org, latest };
-    PGresult *r = db_exec (db, "select v.org_unit, u.name, v.value, v.ci_low, v.ci_high from indicator_values v"
-                               " join org_units u on u.code = v.org_unit where v.indicator = $1 and u.parent = $2"
-                               " and v.period = $3 and v.breakdown = 'total' order by v.value desc nulls last", 3, bq,
-                           DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (db, &export_sql_indicator_peers, bq, DB_TUPLES, err, errlen);
     json_t *children = json_array ();
     for (int i = 0; r && i < PQntuples (r); i++)
         json_array_append_new (children, json_pack ("{s:s, s:s, s:o, s:o, s:o}", "org_unit", PQgetvalue (r, i, 0),
             "name", PQgetvalue (r, i, 1), "value", s_num (r, i, 2), "ci_low", s_num (r, i, 3), "ci_high", s_num (r, i, 4)));
     if (r)
         PQclear (r);
-    r = db_exec (db, "select v.breakdown, b.rank, v.value from indicator_values v join breakdowns b on b.code = v.breakdown"
-                     " where v.indicator = $1 and v.org_unit = $2 and v.period = $3 and b.dimension = 'deprivation'"
-                     " order by b.rank", 3, bq, DB_TUPLES, err, errlen);
+    r = db_exec_stmt (db, &export_sql_indicator_breakdowns, bq, DB_TUPLES, err, errlen);
     json_t *dep = json_array ();
     calc_ranked_value_t ranked [16];
     size_t nranked = 0;
