@@ -238,6 +238,16 @@ db_run (db_t *self, const char *sql, int nparams, const char *const *params,
 }
 
 int
+db_run_stmt (db_t *self, const db_stmt_t *stmt, const char *const *params, char *err, size_t errlen)
+{
+    PGresult *res = db_exec_stmt (self, stmt, params, DB_COMMAND, err, errlen);
+    if (!res)
+        return -1;
+    PQclear (res);
+    return 0;
+}
+
+int
 db_rows (db_t *self, const char *sql, int nparams, const char *const *params,
          char *err, size_t errlen)
 {

@@ -62,6 +62,9 @@ typedef struct {
 PGresult *db_exec_stmt (db_t *self, const db_stmt_t *stmt, const char *const *params, db_expect_t expect,
                         char *err, size_t errlen);
 
+//  Runs stmt (no rows back) as db_run does.  Returns 0 or -1 with err.
+int db_run_stmt (db_t *self, const db_stmt_t *stmt, const char *const *params, char *err, size_t errlen);
+
 //  Runs a statement and frees the result.  Returns 0 or -1 with err set.
 int db_run (db_t *self, const char *sql, int nparams, const char *const *params,
             char *err, size_t errlen);

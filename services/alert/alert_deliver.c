@@ -6,6 +6,7 @@
     waits, doubling with each failure in a row), so a slow or dead
     endpoint delays nobody else's notifications.  */
 #include "alert_deliver.h"
+#include "alert_store.h"
 #include "alert_rules.h"
 #include "log.h"
 #include "webhook.h"
@@ -243,8 +244,7 @@ s_finish (alert_deliver_t *self, s_transfer_t *t, CURLcode rc)
         sub->failures = 0;
         sub->blocked_until = 0;
         const char *p [2] = { t->ids, n };
-        db_run (self->db, "update notifications set state = 'delivered', delivered_at = now (),"
-                          " attempts = $2, last_error = null where id = any ($1::bigint[])", 2, p, err, sizeof err);
+        db_run_stmt (self->db, &alert_notifications_delivered_sql, p, err, sizeof err);
         log_info ("notification_delivered", "{s:s, s:i}", "delivery_id", t->delivery, "attempts", t->attempts);
         return;
     }
@@ -268,8 +268,7 @@ s_finish (alert_deliver_t *self, s_transfer_t *t, CURLcode rc)
     snprintf (wait, sizeof wait, "%.3f seconds", seconds);
     bool dead = t->attempts >= self->max_attempts;
     const char *p [5] = { t->ids, n, why, wait, dead ? "dead" : "pending" };
-    db_run (self->db, "update notifications set attempts = $2, last_error = $3, state = $5,"
-                      " next_attempt_at = now () + $4::interval where id = any ($1::bigint[])", 5, p, err, sizeof err);
+    db_run_stmt (self->db, &alert_notifications_retry_sql, p, err, sizeof err);
     log_warn (dead ? "notification_dead" : "notification_retry", "{s:s, s:i, s:s, s:I}",
               "delivery_id", t->delivery, "attempts", t->attempts, "error", why,
               "subscription_id", (json_int_t) t->subscription);

@@ -1,5 +1,6 @@
 /*  alert_engine: rules -> alert state -> transitions -> outbox.  */
 #include "alert_engine.h"
+#include "alert_store.h"
 #include "orgtree.h"
 #include "log.h"
 #include "period.h"
@@ -36,8 +37,7 @@ s_load (alert_engine_t *self, char *err, size_t errlen)
 {
     if (orgtree_load (self->orgs, self->db, err, errlen))
         return -1;
-    PGresult *r = db_exec (self->db, "select code, severity, coalesce ((params ->> 'worsening_periods')::int, 3)"
-                           " from alert_rules", 0, NULL, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (self->db, &alert_rules_load_sql, NULL, DB_TUPLES, err, errlen);
     if (!r)
         return -1;
     for (int i = 0; i < ALERT_RULE_COUNT; i++)
@@ -111,8 +111,7 @@ static int
 s_load_subs (alert_engine_t *self, char *err, size_t errlen)
 {
     s_subs_clear (self);
-    PGresult *r = db_exec (self->db, "select id, filter, channel, partner from subscriptions where active",
-                           0, NULL, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (self->db, &alert_subscriptions_active_sql, NULL, DB_TUPLES, err, errlen);
     if (!r)
         return -1;
     self->nsubs = (size_t) PQntuples (r);
@@ -152,10 +151,7 @@ s_inhibited (alert_engine_t *self, alert_rule_t rule, const char *indicator, con
 {
     if (rule == ALERT_RULE_DETERIORATING) {
         const char *p [3] = { indicator, org, breakdown };
-        PGresult *r = db_exec (self->db, "select i.frequency, i.due_lag_days, (select max (v.period_end)::text"
-                                         " from indicator_values v where v.indicator = i.code and v.org_unit = $2"
-                                         " and v.breakdown = $3) from indicators i where i.code = $1",
-                               3, p, DB_TUPLES, err, errlen);
+        PGresult *r = db_exec_stmt (self->db, &alert_series_overdue_sql, p, DB_TUPLES, err, errlen);
         if (!r)
             return -1;
         period_t due;
@@ -177,8 +173,7 @@ s_inhibited (alert_engine_t *self, alert_rule_t rule, const char *indicator, con
         o += (size_t) snprintf (list + o, sizeof list - o, "%s\"%s\"", i ? "," : "", facts->org_ancestors [i]);
     snprintf (list + o, sizeof list - o, "}");
     const char *p [4] = { alert_rule_name (rule), indicator, breakdown, list };
-    PGresult *r = db_exec (self->db, "select count(*) from alerts where rule = $1 and indicator = $2 and breakdown = $3"
-                                     " and state = 'firing' and org_unit = any ($4::text[])", 4, p, DB_TUPLES,
+    PGresult *r = db_exec_stmt (self->db, &alert_parent_firing_sql, p, DB_TUPLES,
                            err, errlen);
     if (!r)
         return -1;
@@ -208,17 +203,7 @@ s_fan_out (alert_engine_t *self, alert_rule_t rule, const char *org, const char 
         //  A zmq subscription is served by the stream itself.
         //  A digest waits for its hour, a group for its group_wait
         //  (alert_filter.h); the rest go at once.
-        if (db_run (self->db, "insert into notifications (transition_id, subscription_id, state, delivered_at, attempts,"
-                              " next_attempt_at) select $1, $2, case when $3 then 'delivered' else 'pending' end,"
-                              " case when $3 then now () end, case when $3 then 1 else 0 end,"
-                              " case s.filter ->> 'digest'"
-                              "  when 'daily' then date_trunc ('day', now () at time zone 'UTC' - interval '7 hours')"
-                              "   at time zone 'UTC' + interval '31 hours'"
-                              "  when 'weekly' then date_trunc ('week', now () at time zone 'UTC' - interval '7 hours')"
-                              "   at time zone 'UTC' + interval '7 days 7 hours'"
-                              "  else now () + coalesce ((s.filter ->> 'group_wait')::int, 0) * interval '1 second' end"
-                              " from subscriptions s where s.id = $2::bigint"
-                              " on conflict do nothing", 3, np, err, errlen))
+        if (db_run_stmt (self->db, &alert_notification_add_sql, np, err, errlen))
             return -1;
     }
     return 1;
@@ -239,15 +224,7 @@ s_transition (alert_engine_t *self, alert_rule_t rule, alert_action_t action, co
     char *text = json_dumps (payload, JSON_COMPACT | JSON_SORT_KEYS);
     const char *p [8] = { rname, indicator, org, breakdown, action == ALERT_RESOLVE ? "resolved" : "firing",
                           period, text, self->severity [rule] };
-    PGresult *r = db_exec (self->db,
-        "insert into alerts (rule, indicator, org_unit, breakdown, state, period, payload, severity)"
-        " values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)"
-        " on conflict (rule, indicator, org_unit, breakdown) do update set state = excluded.state,"
-        " period = excluded.period, payload = excluded.payload, severity = excluded.severity,"
-        " fired_at = case when excluded.state = 'firing' and alerts.state <> 'firing' then now () else alerts.fired_at end,"
-        " last_notified = now (),"
-        " resolved_at = case when excluded.state = 'resolved' then now () else null end"
-        " returning id", 8, p, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (self->db, &alert_upsert_sql, p, DB_TUPLES, err, errlen);
     if (!r) {
         free (text);
         return -1;
@@ -267,9 +244,7 @@ s_transition (alert_engine_t *self, alert_rule_t rule, alert_action_t action, co
     if (silence)
         snprintf (silence_id, sizeof silence_id, "%.*s", (int) strcspn (silence, "\t"), silence);
     const char *tp [4] = { alert_id, kind, text, silence ? silence_id : NULL };
-    r = db_exec (self->db, "insert into alert_transitions (alert_id, kind, payload, silenced_by)"
-                           " values ($1, $2, $3::jsonb, $4) returning id, silenced_by",
-                 4, tp, DB_TUPLES, err, errlen);
+    r = db_exec_stmt (self->db, &alert_transition_add_sql, tp, DB_TUPLES, err, errlen);
     free (text);
     if (!r)
         return -1;
@@ -292,7 +267,7 @@ s_transition (alert_engine_t *self, alert_rule_t rule, alert_action_t action, co
     if (inhibited < 0)
         return -1;
     if (inhibited == 2) {
-        log_debug ("alert_inhibited", "{s:s, s:s, s:s, s:s}", "rule", rname, "indicator", indicator, "org_unit", org,
+        log_debug ("alert_series_overdue", "{s:s, s:s, s:s, s:s}", "rule", rname, "indicator", indicator, "org_unit", org,
                    "reason", "data overdue");
         return 1;
     }
@@ -354,17 +329,7 @@ s_evaluate_series (alert_engine_t *self, const char *indicator, const char *org,
     if (level && (strcmp (level, "england") == 0 || strcmp (level, "region") == 0))
         return 0;       //  comparators, not areas the partnership answers for
     const char *p [3] = { indicator, org, breakdown };
-    PGresult *r = db_exec (self->db,
-        "select v.period, v.value, v.status, v.short_trend, v.annual_trend, v.benchmark, v.england_value,"
-        " v.spc_variation, v.spc_assurance, v.ci_low, v.ci_high, i.name, i.domain, i.owner, i.unit, i.polarity,"
-        " (select t.kind from indicator_targets t where t.indicator = v.indicator and t.from_date <= v.period_start"
-        "   order by t.from_date desc limit 1),"
-        " (select coalesce (t.text, coalesce (t.value, t.lower)::text) from indicator_targets t"
-        "   where t.indicator = v.indicator and t.from_date <= v.period_start order by t.from_date desc limit 1),"
-        " v.note, coalesce (i.definition -> 'alert', '{}')::text"
-        " from indicator_values v join indicators i on i.code = v.indicator"
-        " where v.indicator = $1 and v.org_unit = $2 and v.breakdown = $3"
-        " order by v.period_end desc, v.period_start asc limit 6", 3, p, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (self->db, &alert_series_latest_sql, p, DB_TUPLES, err, errlen);
     if (!r)
         return -1;
     int rows = PQntuples (r);
@@ -388,8 +353,7 @@ s_evaluate_series (alert_engine_t *self, const char *indicator, const char *org,
     //  "alert": {"off_target": false}.
     json_t *overrides = json_loads (PQgetvalue (r, 0, 19), 0, NULL);
     //  The series' alert states, every rule in one query.
-    PGresult *a = db_exec (self->db, "select rule, state from alerts where indicator = $1 and org_unit = $2"
-                                     " and breakdown = $3", 3, p, DB_TUPLES, err, errlen);
+    PGresult *a = db_exec_stmt (self->db, &alert_series_states_sql, p, DB_TUPLES, err, errlen);
     if (!a) {
         PQclear (r);
         json_decref (overrides);
@@ -451,15 +415,14 @@ s_begin (alert_engine_t *self, char *err, size_t errlen)
     const char *key [1] = { ALERT_LOCK_KEY };
     if (db_run (self->db, "begin", 0, NULL, err, errlen))
         return -1;
-    PGresult *r = db_exec (self->db, "select pg_advisory_xact_lock ($1::bigint)", 1, key, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (self->db, &alert_lock_sql, key, DB_TUPLES, err, errlen);
     if (!r)
         return -1;
     PQclear (r);
     if (s_load_subs (self, err, errlen))
         return -1;
     s_silences_clear (self);
-    r = db_exec (self->db, "select id || E'\\t' || matcher from silences where until > now () order by id",
-                 0, NULL, DB_TUPLES, err, errlen);
+    r = db_exec_stmt (self->db, &alert_silences_active_sql, NULL, DB_TUPLES, err, errlen);
     if (!r)
         return -1;
     self->nsilences = (size_t) PQntuples (r);
@@ -491,12 +454,7 @@ alert_engine_evaluate_changes (alert_engine_t *self)
     char err [512];
     if (s_begin (self, err, sizeof err))
         return s_finish (self, -1, "changes", err, sizeof err);
-    PGresult *r = db_exec (self->db,
-        "with o as (insert into consumer_offsets (consumer) values ('alert') on conflict (consumer)"
-        "   do update set consumer = excluded.consumer returning position)"
-        " select v.indicator, v.org_unit, v.breakdown, max (v.change_seq) from indicator_values v, o"
-        " where v.change_seq > o.position group by 1, 2, 3 order by 4 limit 5000",
-        0, NULL, DB_TUPLES, err, sizeof err);
+    PGresult *r = db_exec_stmt (self->db, &alert_changes_since_sql, NULL, DB_TUPLES, err, sizeof err);
     if (!r)
         return s_finish (self, -1, "changes", err, sizeof err);
     int total = 0;
@@ -510,8 +468,7 @@ alert_engine_evaluate_changes (alert_engine_t *self)
     PQclear (r);
     if (total >= 0 && *last) {
         const char *p [1] = { last };
-        if (db_run (self->db, "update consumer_offsets set position = $1, updated_at = now ()"
-                              " where consumer = 'alert'", 1, p, err, sizeof err))
+        if (db_run_stmt (self->db, &alert_offset_set_sql, p, err, sizeof err))
             total = -1;
     }
     if (total > 0)
@@ -527,16 +484,7 @@ alert_engine_evaluate_changes (alert_engine_t *self)
 static int
 s_missing_by_feed (alert_engine_t *self, int today, json_t *groups, char *err, size_t errlen)
 {
-    PGresult *r = db_exec (self->db,
-        "select i.code, i.frequency, i.due_lag_days, coalesce (d.partner, ''), o.org_unit, o.first_end::text"
-        " from indicators i join data_elements d on d.code = i.data_element"
-        " join lateral (select org_unit, min (period_end) as first_end from observations"
-        "   where data_element = i.data_element and breakdown = 'total' group by org_unit) o on true"
-        " join org_units u on u.code = o.org_unit and u.level not in ('england', 'region')"
-        " where indicator_expected (i.definition)"
-        " and coalesce (i.definition -> 'alert' ->> 'data_missing', 'true') <> 'false'"
-        " and i.frequency in ('month', 'quarter', 'year', 'calendar_year', 'calendar_quarter', 'rolling_12')"
-        " order by 1, 5", 0, NULL, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (self->db, &alert_expected_series_sql, NULL, DB_TUPLES, err, errlen);
     if (!r)
         return -1;
     int rc = 0;
@@ -555,8 +503,7 @@ s_missing_by_feed (alert_engine_t *self, int today, json_t *groups, char *err, s
         period_format (&due, code, sizeof code);
         period_iso (due.end, due_end, sizeof due_end);
         const char *p [2] = { ind, code };
-        PGresult *v = db_exec (self->db, "select org_unit from indicator_values where indicator = $1 and period = $2"
-                                         " and breakdown = 'total'", 2, p, DB_TUPLES, err, errlen);
+        PGresult *v = db_exec_stmt (self->db, &alert_reported_units_sql, p, DB_TUPLES, err, errlen);
         if (!v) {
             rc = -1;
             break;
@@ -605,9 +552,7 @@ s_check_missing (alert_engine_t *self, int today, char *err, size_t errlen)
 {
     //  Alerts of the per-series rule this replaced end quietly: their
     //  feed's alert says the same once.
-    if (db_run (self->db, "update alerts set state = 'resolved', resolved_at = now ()"
-                          " where rule = 'data_missing' and state = 'firing' and indicator not like 'feed:%'",
-                0, NULL, err, errlen))
+    if (db_run_stmt (self->db, &alert_unit_missing_resolve_sql, NULL, err, errlen))
         return -1;
     json_t *groups = json_object ();
     if (s_missing_by_feed (self, today, groups, err, errlen)) {
@@ -616,8 +561,7 @@ s_check_missing (alert_engine_t *self, int today, char *err, size_t errlen)
     }
     //  Feeds firing now that no longer have a group (nothing expected)
     //  resolve too.
-    PGresult *f = db_exec (self->db, "select indicator from alerts where rule = 'data_missing' and state = 'firing'"
-                                     " and indicator like 'feed:%'", 0, NULL, DB_TUPLES, err, errlen);
+    PGresult *f = db_exec_stmt (self->db, &alert_feed_missing_firing_sql, NULL, DB_TUPLES, err, errlen);
     if (!f) {
         json_decref (groups);
         return -1;
@@ -643,10 +587,7 @@ s_check_missing (alert_engine_t *self, int today, char *err, size_t errlen)
         char feed [160], scope [72] = "";
         snprintf (feed, sizeof feed, "feed:%s:%s", partner, json_string_value (json_object_get (g, "frequency")));
         const char *p [2] = { feed, partner };
-        PGresult *a = db_exec (self->db,
-            "select (select state from alerts where rule = 'data_missing' and indicator = $1 and breakdown = 'total'),"
-            " (select org_unit from partner_scopes where partner = $2 order by descendants desc, org_unit limit 1)",
-            2, p, DB_TUPLES, err, errlen);
+        PGresult *a = db_exec_stmt (self->db, &alert_feed_state_sql, p, DB_TUPLES, err, errlen);
         if (!a) {
             transitions = -1;
             break;
@@ -682,12 +623,7 @@ s_check_missing (alert_engine_t *self, int today, char *err, size_t errlen)
 static int
 s_check_batches (alert_engine_t *self, char *err, size_t errlen)
 {
-    PGresult *r = db_exec (self->db,
-        "with o as (insert into consumer_offsets (consumer) values ('alert-batches') on conflict (consumer)"
-        "   do update set consumer = excluded.consumer returning position)"
-        " select b.id, b.partner, b.batch_key, b.rejected, b.accepted, b.receipt -> 'errors'"
-        " from batches b, o where b.id > o.position order by b.id limit 1000",
-        0, NULL, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (self->db, &alert_batches_since_sql, NULL, DB_TUPLES, err, errlen);
     if (!r)
         return -1;
     int transitions = 0;
@@ -713,8 +649,7 @@ s_check_batches (alert_engine_t *self, char *err, size_t errlen)
     PQclear (r);
     if (transitions >= 0 && *last) {
         const char *p [1] = { last };
-        if (db_run (self->db, "update consumer_offsets set position = $1, updated_at = now ()"
-                              " where consumer = 'alert-batches'", 1, p, err, errlen))
+        if (db_run_stmt (self->db, &alert_batches_offset_set_sql, p, err, errlen))
             return -1;
     }
     return transitions;
@@ -726,14 +661,7 @@ s_check_batches (alert_engine_t *self, char *err, size_t errlen)
 static int
 s_check_repeats (alert_engine_t *self, char *err, size_t errlen)
 {
-    PGresult *r = db_exec (self->db,
-        "select a.rule, a.indicator, a.org_unit, a.breakdown, coalesce (a.period, ''), a.payload::text,"
-        " coalesce (i.domain, ''), coalesce (i.owner, '')"
-        " from alerts a join alert_rules r on r.code = a.rule left join indicators i on i.code = a.indicator"
-        " where a.state = 'firing' and r.repeat_interval is not null"
-        " and coalesce (a.last_notified, a.fired_at) + r.repeat_interval * case i.frequency when 'quarter' then 3"
-        "   when 'year' then 12 when 'calendar_year' then 12 else 1 end < now ()"
-        " order by a.id limit 500", 0, NULL, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (self->db, &alert_repeats_due_sql, NULL, DB_TUPLES, err, errlen);
     if (!r)
         return -1;
     int n = 0;

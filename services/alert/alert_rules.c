@@ -1,5 +1,6 @@
 /*  alert_rules: rule conditions, state changes, backoff, signing.  */
 #include "alert_rules.h"
+#include "alert_store.h"
 #include "calc_assess.h"
 
 #include <math.h>

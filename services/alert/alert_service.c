@@ -1,5 +1,6 @@
 /*  alert_service: handlers.  */
 #include "alert_service.h"
+#include "alert_store.h"
 #include "period.h"
 #include "sig.h"
 

@@ -1,5 +1,6 @@
 /*  calc_engine: observations in, changed indicator values out.  */
 #include "calc_engine.h"
+#include "calc_store.h"
 #include "calc_group.h"
 #include "orgtree.h"
 #include "copybuf.h"
@@ -61,12 +62,7 @@ s_num (PGresult *r, int row, int col)
 int
 calc_engine_reload (calc_engine_t *self, char *err, size_t errlen)
 {
-    PGresult *r = db_exec (self->db,
-        "select code, domain, data_element, coalesce (level, 'practice'), aggregates, calculation,"
-        " multiplier, polarity, benchmark is not null,"
-        " (select string_agg (x, ',') from jsonb_array_elements_text (coalesce (definition -> 'spc_rebase', '[]')) x),"
-        " unit, definition ->> 'decimals', definition ->> 'interval'"
-        " from indicators", 0, NULL, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (self->db, &calc_indicators_load_sql, NULL, DB_TUPLES, err, errlen);
     if (!r)
         return -1;
     zhashx_t *inds = zhashx_new ();
@@ -101,9 +97,7 @@ calc_engine_reload (calc_engine_t *self, char *err, size_t errlen)
         zhashx_update (inds, ind->code, ind);
     }
     PQclear (r);
-    r = db_exec (self->db, "select indicator, from_date - date '1970-01-01', kind, value, lower, upper, tolerance"
-                           " from indicator_targets order by indicator, from_date",
-                 0, NULL, DB_TUPLES, err, errlen);
+    r = db_exec_stmt (self->db, &calc_targets_load_sql, NULL, DB_TUPLES, err, errlen);
     if (!r) {
         zhashx_destroy (&inds);
         return -1;
@@ -337,104 +331,10 @@ s_emit_segments (calc_engine_t *self, copybuf_t *buf, const s_ind_t *ind, const 
     free (segs);
 }
 
-static const char *s_out_table_sql =
-    "create temp table if not exists calc_out (like indicator_points including defaults) on commit delete rows";
-
-static const char *s_spc_table_sql =
-    "create temp table if not exists calc_spc_out (like indicator_spc including defaults) on commit delete rows";
-
-static const char *s_out_copy_sql =
-    "copy calc_out (indicator, org_unit, period, breakdown, period_type, period_start, period_end,"
-    " numerator, denominator, value, ci_low, ci_high, status, achievement, short_trend, annual_trend,"
-    " benchmark, england_value, spc_variation, spc_rule, spc_segment, assessment, note)"
-    " from stdin";
-
-static const char *s_spc_copy_sql =
-    "copy calc_spc_out (indicator, org_unit, breakdown, segment_start, points, mean, lcl, ucl, trial, assurance)"
-    " from stdin";
-
-//  Upserts the computed values; only rows that differ get a new change
-//  sequence, and only those come back (s_upsert_returning) or are
-//  counted (s_upsert_sql alone, for a run nobody publishes).  An update
-//  keeps the status it replaced in prev_status, so the events carry the
-//  transition without a join to the old rows.
-#define S_UPSERT_SQL \
-    "insert into indicator_points (indicator, org_unit, period, breakdown, period_type, period_start," \
-    "   period_end, numerator, denominator, value, ci_low, ci_high, status, achievement, short_trend," \
-    "   annual_trend, benchmark, england_value, spc_variation, spc_rule, spc_segment," \
-    "   assessment, note)" \
-    "  select indicator, org_unit, period, breakdown, period_type, period_start, period_end, numerator," \
-    "   denominator, value, ci_low, ci_high, status, achievement, short_trend, annual_trend, benchmark," \
-    "   england_value, spc_variation, spc_rule, spc_segment, assessment, note from calc_out" \
-    "  on conflict (indicator, org_unit, period, breakdown) do update set" \
-    "   numerator = excluded.numerator, denominator = excluded.denominator, value = excluded.value," \
-    "   ci_low = excluded.ci_low, ci_high = excluded.ci_high, status = excluded.status," \
-    "   achievement = excluded.achievement, short_trend = excluded.short_trend," \
-    "   annual_trend = excluded.annual_trend, benchmark = excluded.benchmark," \
-    "   england_value = excluded.england_value, spc_variation = excluded.spc_variation," \
-    "   spc_rule = excluded.spc_rule," \
-    "   spc_segment = excluded.spc_segment, assessment = excluded.assessment, note = excluded.note," \
-    "   prev_status = indicator_points.status," \
-    "   change_seq = nextval ('indicator_change_seq'), computed_at = now ()" \
-    "  where (indicator_points.numerator, indicator_points.denominator, indicator_points.value," \
-    "   indicator_points.ci_low, indicator_points.ci_high, indicator_points.status," \
-    "   indicator_points.achievement, indicator_points.short_trend, indicator_points.annual_trend," \
-    "   indicator_points.benchmark, indicator_points.england_value, indicator_points.spc_variation," \
-    "   indicator_points.spc_rule, indicator_points.spc_segment," \
-    "   indicator_points.assessment, indicator_points.note)" \
-    "   is distinct from (excluded.numerator, excluded.denominator, excluded.value, excluded.ci_low," \
-    "   excluded.ci_high, excluded.status, excluded.achievement, excluded.short_trend, excluded.annual_trend," \
-    "   excluded.benchmark, excluded.england_value, excluded.spc_variation," \
-    "   excluded.spc_rule, excluded.spc_segment, excluded.assessment, excluded.note)"
-
-static const char *s_upsert_sql = S_UPSERT_SQL;
-
-//  Rows of calc_out that equal the stored ones.
-static const char *s_unchanged_delete_sql =
-    "delete from calc_out c using indicator_points p"
-    " where p.indicator = c.indicator and p.org_unit = c.org_unit and p.period = c.period"
-    " and p.breakdown = c.breakdown"
-    " and (p.numerator, p.denominator, p.value, p.ci_low, p.ci_high, p.status, p.achievement, p.short_trend,"
-    "  p.annual_trend, p.benchmark, p.england_value, p.spc_variation, p.spc_rule, p.spc_segment, p.assessment,"
-    "  p.note) is not distinct from (c.numerator, c.denominator, c.value, c.ci_low, c.ci_high, c.status,"
-    "  c.achievement, c.short_trend, c.annual_trend, c.benchmark, c.england_value, c.spc_variation, c.spc_rule,"
-    "  c.spc_segment, c.assessment, c.note)";
-
-//  Above this many rows sent, s_unchanged_delete_sql runs first, with
+//  Above this many rows sent, calc_unchanged_delete_sql runs first, with
 //  this much work_mem.
 #define CALC_PREFILTER_ROWS 20000
 #define CALC_PREFILTER_WORK_MEM "128MB"
-
-static const char *s_upsert_returning_sql =
-    "with up as (" S_UPSERT_SQL
-    "  returning indicator, org_unit, period, breakdown, coalesce (prev_status, ''), status,"
-    "   coalesce (spc_variation, ''), change_seq)"
-    " select * from up order by change_seq";
-
-//  Segments: a series written here replaces its segments whole.
-static const char *s_spc_delete_sql =
-    "delete from indicator_spc s using"
-    " (select x.indicator, x.org_unit, x.breakdown, x.segment_start from indicator_spc x"
-    "   join (select distinct indicator, org_unit, breakdown from calc_spc_out) t using (indicator, org_unit, breakdown)"
-    "  except select indicator, org_unit, breakdown, segment_start from calc_spc_out) d"
-    " where s.indicator = d.indicator and s.org_unit = d.org_unit and s.breakdown = d.breakdown"
-    " and s.segment_start = d.segment_start";
-
-static const char *s_spc_upsert_sql =
-    "insert into indicator_spc (indicator, org_unit, breakdown, segment_start, points, mean, lcl, ucl, trial,"
-    "  assurance)"
-    " select indicator, org_unit, breakdown, segment_start, points, mean, lcl, ucl, trial, assurance from calc_spc_out"
-    " on conflict (indicator, org_unit, breakdown, segment_start) do update set points = excluded.points,"
-    "  mean = excluded.mean, lcl = excluded.lcl, ucl = excluded.ucl, trial = excluded.trial,"
-    "  assurance = excluded.assurance, change_seq = nextval ('indicator_change_seq'), computed_at = now ()"
-    " where (indicator_spc.points, indicator_spc.mean, indicator_spc.lcl, indicator_spc.ucl, indicator_spc.trial,"
-    "  indicator_spc.assurance) is distinct from (excluded.points, excluded.mean, excluded.lcl, excluded.ucl,"
-    "  excluded.trial, excluded.assurance)";
-
-//  The computed tables' write counter (migration 0006): every statement
-//  that writes them takes a number from this sequence.
-static const char *s_high_water_sql =
-    "select case when is_called then last_value else 0 end from computed_generation";
 
 //  How far a run's own statements move the counter: the segment delete
 //  once, and each of the two upserts twice (an INSERT ... ON CONFLICT DO
@@ -547,7 +447,7 @@ static const char *s_read_columns =
 static long long
 s_high_water (calc_engine_t *self, char *err, size_t errlen)
 {
-    PGresult *r = db_exec (self->db, s_high_water_sql, 0, NULL, DB_TUPLES, err, errlen);
+    PGresult *r = db_exec_stmt (self->db, &calc_high_water_sql, NULL, DB_TUPLES, err, errlen);
     if (!r)
         return -1;
     long long seq = atoll (PQgetvalue (r, 0, 0));
@@ -592,8 +492,8 @@ s_open (calc_engine_t *self, const char *const *indicators, const char *const *b
     int rc = db_run (self->db, sql, nparams, params, err, errlen);
     free (codes);
     free (bds);
-    if (rc || db_run (self->db, s_out_table_sql, 0, NULL, err, errlen)
-    ||  db_run (self->db, s_spc_table_sql, 0, NULL, err, errlen))
+    if (rc || db_run (self->db, calc_out_table_ddl, 0, NULL, err, errlen)
+    ||  db_run (self->db, calc_spc_table_ddl, 0, NULL, err, errlen))
         return -1;
     return 0;
 }
@@ -676,9 +576,9 @@ s_read (calc_engine_t *self, s_read_t *rd, char *err, size_t errlen)
             s_compute_group (self, rd->ind, rd->breakdown, &rd->series, &rd->nseries, &rd->cap, &rd->buf, &rd->sbuf,
                              &rd->computed);
         if (rd->buf.len > CALC_FLUSH_BYTES || (!more && rd->buf.len))
-            rc = copybuf_send (&rd->buf, self->db, s_out_copy_sql, err, errlen);
+            rc = copybuf_send (&rd->buf, self->db, calc_out_copy, err, errlen);
         if (rc == 0 && (rd->sbuf.len > CALC_FLUSH_BYTES || (!more && rd->sbuf.len)))
-            rc = copybuf_send (&rd->sbuf, self->db, s_spc_copy_sql, err, errlen);
+            rc = copybuf_send (&rd->sbuf, self->db, calc_spc_copy, err, errlen);
     }
     return rc;
 }
@@ -693,8 +593,8 @@ s_write (calc_engine_t *self, size_t points_sent, char *err, size_t errlen)
     //  rows and run past the statement timeout (docs/performance.md).
     //  The value upsert does not join; the segment delete does.
     if (db_run (self->db, "analyze calc_spc_out", 0, NULL, err, errlen)
-    ||  db_run (self->db, s_spc_delete_sql, 0, NULL, err, errlen)
-    ||  db_run (self->db, s_spc_upsert_sql, 0, NULL, err, errlen))
+    ||  db_run_stmt (self->db, &calc_spc_delete_sql, NULL, err, errlen)
+    ||  db_run_stmt (self->db, &calc_spc_upsert_sql, NULL, err, errlen))
         return -1;
     //  Many rows sent (a recompute by a process that remembers nothing):
     //  drop the ones identical to what is stored in one hash join first.
@@ -705,9 +605,9 @@ s_write (calc_engine_t *self, size_t points_sent, char *err, size_t errlen)
     if (points_sent > CALC_PREFILTER_ROWS
     &&  (db_run (self->db, "analyze calc_out", 0, NULL, err, errlen)
     ||   db_run (self->db, "set local work_mem = '" CALC_PREFILTER_WORK_MEM "'", 0, NULL, err, errlen)
-    ||   db_run (self->db, s_unchanged_delete_sql, 0, NULL, err, errlen)))
+    ||   db_run_stmt (self->db, &calc_unchanged_delete_sql, NULL, err, errlen)))
         return -1;
-    PGresult *r = db_exec (self->db, self->collect ? s_upsert_returning_sql : s_upsert_sql, 0, NULL,
+    PGresult *r = db_exec_stmt (self->db, self->collect ? &calc_points_upsert_returning_sql : &calc_points_upsert_sql, NULL,
                            self->collect ? DB_TUPLES : DB_COMMAND, err, errlen);
     if (!r)
         return -1;

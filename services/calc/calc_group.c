@@ -2,6 +2,7 @@
     assembles them from observations, sorts them and sums them up the
     org tree.  */
 #include "calc_group.h"
+#include "calc_store.h"
 
 #include <czmq.h>
 #include <stdlib.h>

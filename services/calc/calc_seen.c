@@ -1,5 +1,6 @@
 /*  calc_seen: fingerprints of the rows calc last wrote.  */
 #include "calc_seen.h"
+#include "calc_store.h"
 
 #include <stdlib.h>
 #include <string.h>

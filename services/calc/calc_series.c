@@ -1,5 +1,6 @@
 /*  calc_series: one series' derived values.  */
 #include "calc_series.h"
+#include "calc_store.h"
 #include "calc_stats.h"
 
 #include <math.h>

@@ -1,5 +1,6 @@
 /*  calc_service: pending batches -> recompute -> IndicatorChanged.  */
 #include "calc_service.h"
+#include "calc_store.h"
 #include "log.h"
 #include "sig.h"
 
@@ -119,7 +120,7 @@ s_lock_groups (calc_t *self, const char **codes, const char **breakdowns, size_t
         //  own locks, so this waits for the other workers' passes only.
         //  Two workers both doing this deadlock; PostgreSQL cancels one,
         //  its pass rolls back and runs again on the next tick.
-        PGresult *r = db_exec (self->db, "select pg_advisory_xact_lock ($1::bigint)", 1, key, DB_TUPLES, err,
+        PGresult *r = db_exec_stmt (self->db, &calc_group_lock_sql, key, DB_TUPLES, err,
                                errlen);
         if (r)
             PQclear (r);
@@ -157,7 +158,7 @@ calc_process_pending (calc_t *self)
     int64_t started = zclock_usecs ();
     if (db_run (self->db, "begin", 0, NULL, err, sizeof err))
         return -1;
-    PGresult *r = db_exec (self->db, "select pg_advisory_xact_lock_shared ($1::bigint)", 1, key, DB_TUPLES, err,
+    PGresult *r = db_exec_stmt (self->db, &calc_group_lock_shared_sql, key, DB_TUPLES, err,
                            sizeof err);
     if (!r)
         goto fail;
@@ -165,9 +166,7 @@ calc_process_pending (calc_t *self)
     char limit [24];
     snprintf (limit, sizeof limit, "%ld", self->per_pass);
     const char *lp [1] = { limit };
-    r = db_exec (self->db, "select b.id from batches b where not exists"
-                           " (select 1 from calc_processed p where p.batch_id = b.id)"
-                           " order by b.commit_seq limit $1::int for update of b skip locked", 1, lp, DB_TUPLES, err,
+    r = db_exec_stmt (self->db, &calc_batches_pending_sql, lp, DB_TUPLES, err,
                  sizeof err);
     if (!r)
         goto fail;
@@ -189,9 +188,7 @@ calc_process_pending (calc_t *self)
     PQclear (r);
     const char *params [1] = { ids };
     //  The (indicator, breakdown) pairs the batches touched.
-    r = db_exec (self->db, "select distinct i.code, o.breakdown from observations o"
-                           " join indicators i on i.data_element = o.data_element"
-                           " where o.batch_id = any ($1::bigint[])", 1, params, DB_TUPLES, err, sizeof err);
+    r = db_exec_stmt (self->db, &calc_batch_series_sql, params, DB_TUPLES, err, sizeof err);
     if (!r) {
         free (ids);
         goto fail;
@@ -211,8 +208,7 @@ calc_process_pending (calc_t *self)
     free (codes);
     PQclear (r);
     if (rc == 0)
-        rc = db_run (self->db, "insert into calc_processed (batch_id) select unnest ($1::bigint[])"
-                               " on conflict do nothing", 1, params, err, sizeof err);
+        rc = db_run_stmt (self->db, &calc_batches_done_sql, params, err, sizeof err);
     free (ids);
     if (rc || db_run (self->db, "commit", 0, NULL, err, sizeof err))
         goto fail;
@@ -239,7 +235,7 @@ calc_recompute_all (calc_t *self, size_t *computed)
     const char *key [1] = { CALC_LOCK_KEY };
     if (db_run (self->db, "begin", 0, NULL, err, sizeof err))
         return -1;
-    PGresult *r = db_exec (self->db, "select pg_advisory_xact_lock ($1::bigint)", 1, key, DB_TUPLES, err, sizeof err);
+    PGresult *r = db_exec_stmt (self->db, &calc_recompute_lock_sql, key, DB_TUPLES, err, sizeof err);
     if (r)
         PQclear (r);
     if (!r || calc_engine_reload (self->engine, err, sizeof err)

@@ -9,6 +9,7 @@
     point is the one that stays.
 */
 #include "calc_spc.h"
+#include "calc_store.h"
 
 #include <math.h>
 

@@ -10,6 +10,7 @@
         vol. II, IARC (Byar's approximation, eq. 2.12).
 */
 #include "calc_stats.h"
+#include "calc_store.h"
 
 #include <math.h>
 

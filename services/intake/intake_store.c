@@ -117,7 +117,7 @@ static const char *s_stage_sql =
     " on commit delete rows";
 
 //  Finds the current row for each staged key and whether it is identical.
-static const char *s_classify_sql =
+static const db_stmt_t s_classify_sql = { "intake_classify",
     "update stage s set old_id = o.id,"
     " same = (o.numerator is not distinct from s.numerator and o.denominator is not distinct from s.denominator"
     "   and o.value is not distinct from s.value and o.ci_low is not distinct from s.ci_low"
@@ -125,27 +125,27 @@ static const char *s_classify_sql =
     "   and o.snapshot_date is not distinct from s.snapshot_date"
     "   and o.assessment is not distinct from s.assessment and o.note is not distinct from s.note)"
     " from observations o where o.current and o.data_element = s.data_element"
-    " and o.org_unit = s.org_unit and o.period = s.period and o.breakdown = s.breakdown";
+    " and o.org_unit = s.org_unit and o.period = s.period and o.breakdown = s.breakdown", 0 };
 
-static const char *s_retire_sql =
+static const db_stmt_t s_retire_sql = { "intake_retire",
     "update observations o set current = false from stage s"
-    " where o.id = s.old_id and not s.same";
+    " where o.id = s.old_id and not s.same", 0 };
 
-static const char *s_insert_sql =
+static const db_stmt_t s_insert_sql = { "intake_insert",
     "insert into observations (batch_id, data_element, org_unit, period, period_type, period_start,"
     " period_end, breakdown, numerator, denominator, value, ci_low, ci_high, status, snapshot_date,"
     " assessment, note)"
     " select $1, data_element, org_unit, period, period_type, period_start, period_end, breakdown,"
     " numerator, denominator, value, ci_low, ci_high, status, snapshot_date, assessment, note"
-    " from stage where not same order by row";
+    " from stage where not same order by row", 1 };
 
-static const char *s_counts_sql =
+static const db_stmt_t s_counts_sql = { "intake_counts",
     "select count(*) filter (where old_id is null), count(*) filter (where old_id is not null and not same),"
-    " count(*) filter (where same) from stage";
+    " count(*) filter (where same) from stage", 0 };
 
 //  Rows whose denominator moved too far from the previous period, or whose
 //  value lies far outside its own earlier series.
-static const char *s_warn_sql =
+static const db_stmt_t s_warn_sql = { "intake_warnings",
     "select s.row, p.denominator, s.denominator,"
     "  h.n, h.mean, h.sd, coalesce (s.value, s.numerator / nullif (s.denominator, 0))"
     " from stage s"
@@ -157,7 +157,7 @@ static const char *s_warn_sql =
     "   from observations o where o.current and o.data_element = s.data_element and o.org_unit = s.org_unit"
     "   and o.breakdown = s.breakdown and o.period_type = s.period_type and o.period_end < s.period_start) h on true"
     " where not s.same and (p.denominator is not null or h.n >= $1)"
-    " order by s.row";
+    " order by s.row", 1 };
 
 static void
 s_warnings (db_t *db, const intake_store_options_t *opts, intake_receipt_t *receipt)
@@ -165,7 +165,7 @@ s_warnings (db_t *db, const intake_store_options_t *opts, intake_receipt_t *rece
     char err [256], minp [16];
     snprintf (minp, sizeof minp, "%d", opts->jump_min_points);
     const char *p [1] = { minp };
-    PGresult *r = db_exec (db, s_warn_sql, 1, p, DB_TUPLES, err, sizeof err);
+    PGresult *r = db_exec_stmt (db, &s_warn_sql, p, DB_TUPLES, err, sizeof err);
     if (!r) {
         log_warn ("warnings_failed", "{s:s}", "error", err);
         return;
@@ -239,17 +239,17 @@ intake_store_commit (db_t *db, feed_t *feed, const intake_row_t *rows,
     //  Statistics for the staged rows, so the joins below plan well.
     if (s_copy_rows (db, feed, rows, err, errlen) || db_run (db, "analyze stage", 0, NULL, err, errlen))
         goto fail;
-    if (db_run (db, s_classify_sql, 0, NULL, err, errlen))
+    if (db_run_stmt (db, &s_classify_sql, NULL, err, errlen))
         goto fail;
     s_warnings (db, opts, receipt);
-    if (db_run (db, s_retire_sql, 0, NULL, err, errlen))
+    if (db_run_stmt (db, &s_retire_sql, NULL, err, errlen))
         goto fail;
     char id [24];
     snprintf (id, sizeof id, "%lld", (long long) receipt->batch_id);
     const char *ip [1] = { id };
-    if (db_run (db, s_insert_sql, 1, ip, err, errlen))
+    if (db_run_stmt (db, &s_insert_sql, ip, err, errlen))
         goto fail;
-    r = db_exec (db, s_counts_sql, 0, NULL, DB_TUPLES, err, errlen);
+    r = db_exec_stmt (db, &s_counts_sql, NULL, DB_TUPLES, err, errlen);
     if (!r)
         goto fail;
     receipt->new_count = (uint32_t) s_long (r, 0);
