@@ -4,6 +4,7 @@
     is suspended, so the HTTP threads are always free for /healthz and
     for new connections.  See gateway.h for the steps of a request.  */
 #include "gateway_http.h"
+#include "gateway_store.h"
 #include "gateway.h"
 #include "log.h"
 #include "signlink.h"
@@ -128,16 +129,7 @@ gateway_metrics_text (gateway_t *gw)
     pthread_mutex_unlock (&gw->lock);
     //  The rest comes from the tables, which every service writes.
     char err [256];
-    PGresult *r = db_exec (gateway_db (gw),
-        "select (select count(*) from batches), (select coalesce (sum (accepted), 0) from batches),"
-        " (select coalesce (sum (rejected), 0) from batches), (select coalesce (max (change_seq), 0) from indicator_values),"
-        " (select count(*) from alert_transitions where kind = 'fired'),"
-        " (select count(*) from alert_transitions where kind = 'resolved'),"
-        " (select count(*) from alerts where state = 'firing'),"
-        " (select count(*) from notifications where state = 'delivered'),"
-        " (select count(*) from notifications where state = 'pending' and attempts > 0),"
-        " (select count(*) from notifications where state = 'dead'),"
-        " (select count(*) from notifications where state = 'pending')", 0, NULL, DB_TUPLES, err, sizeof err);
+    PGresult *r = db_exec_stmt (gateway_db (gw), &gateway_metrics_sql, NULL, DB_TUPLES, err, sizeof err);
     if (r) {
         const char *names [][3] = {
             { "carewatch_batches_total", "counter", "Batches committed." },

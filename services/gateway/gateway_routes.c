@@ -7,6 +7,7 @@
     link (carewatch link) gives reader access to one GET until it
     expires, for browsers.  */
 #include "gateway.h"
+#include "gateway_store.h"
 #include "web.h"
 #include "log.h"
 #include "period.h"
@@ -107,8 +108,7 @@ s_get_batch (gw_req_t *req, const char *id)
         gateway_problem (req, 400, "Bad Request", "a batch id is a number");
         return;
     }
-    PGresult *r = db_exec (gateway_db (req->gw), "select receipt::text, partner, received_at::text from batches where id = $1::bigint"
-                                        " and ($2::text is null or partner = $2)", 2, p, DB_TUPLES, err, sizeof err);
+    PGresult *r = db_exec_stmt (gateway_db (req->gw), &gateway_get_batch_sql, p, DB_TUPLES, err, sizeof err);
     if (!r) {
         gateway_problem (req, 503, "Service Unavailable", "the database did not answer; try again");
         return;
@@ -127,10 +127,10 @@ s_get_batch (gw_req_t *req, const char *id)
 //  Catalogue and values
 
 static void
-s_rows_json (gw_req_t *req, const char *sql, int n, const char *const *p, bool single, const char *what)
+s_rows_json (gw_req_t *req, const db_stmt_t *stmt, const char *const *p, bool single, const char *what)
 {
     char err [256];
-    PGresult *r = db_exec (gateway_db (req->gw), sql, n, p, DB_TUPLES, err, sizeof err);
+    PGresult *r = db_exec_stmt (gateway_db (req->gw), stmt, p, DB_TUPLES, err, sizeof err);
     if (!r) {
         gateway_problem (req, 503, "Service Unavailable", "the database did not answer; try again");
         return;
@@ -174,7 +174,7 @@ s_values (gw_req_t *req, const char *code)
     org = !org ? "dudley" : strcmp (org, "*") == 0 ? NULL : org;
     const char *p [5] = { code, org, from ? fs : NULL, to ? ts : NULL, gateway_arg (req, "breakdown") };
     char err [256];
-    PGresult *r = db_exec (gateway_db (req->gw), "select 1 from indicators where code = $1", 1, p, DB_TUPLES, err, sizeof err);
+    PGresult *r = db_exec_stmt (gateway_db (req->gw), &gateway_indicator_known_sql, p, DB_TUPLES, err, sizeof err);
     bool known = r && PQntuples (r) == 1;
     if (r)
         PQclear (r);
@@ -182,14 +182,7 @@ s_values (gw_req_t *req, const char *code)
         gateway_problem (req, 404, "Not Found", "indicator '%s' is not in the catalogue", code);
         return;
     }
-    s_rows_json (req, "select row_to_json (v)::text from (select indicator, org_unit, period, breakdown, numerator,"
-                      " denominator, value, ci_low, ci_high, status, achievement, short_trend, annual_trend, benchmark,"
-                      " benchmark_source, benchmark_published, benchmark_differs,"
-                      " england_value, spc_variation, spc_assurance, spc_rule, spc_mean, spc_lcl, spc_ucl, note,"
-                      " change_seq from indicator_values where indicator = $1 and ($2::text is null or org_unit = $2)"
-                      " and ($3::date is null or period_end >= $3::date) and ($4::date is null or period_end <= $4::date)"
-                      " and ($5::text is null or breakdown = $5) order by org_unit, breakdown, period_end) v",
-                 5, p, false, NULL);
+    s_rows_json (req, &gateway_values_sql, p, false, NULL);
 }
 
 // ---------------------------------------------------------------------
@@ -341,8 +334,7 @@ s_delete_subscription (gw_req_t *req, const char *id)
     snprintf (owner, sizeof owner, "%lld", req->key.id);
     const char *p [2] = { id, strcmp (req->key.role, "admin") == 0 ? NULL : owner };
     char err [256];
-    PGresult *r = db_exec (gateway_db (req->gw), "update subscriptions set active = false where id = $1::bigint and active"
-                                        " and ($2::bigint is null or owner_key = $2::bigint) returning id", 2, p,
+    PGresult *r = db_exec_stmt (gateway_db (req->gw), &gateway_delete_subscription_sql, p,
                            DB_TUPLES, err, sizeof err);
     if (!r)
         gateway_problem (req, 503, "Service Unavailable", "the database did not answer; try again");
@@ -410,10 +402,7 @@ static void
 s_indicators (gw_req_t *req)
 {
     const char *p [2] = { gateway_arg (req, "domain"), gateway_arg (req, "owner") };
-    s_rows_json (req, "select json_build_object ('code', code, 'name', name, 'domain', domain, 'owner', owner,"
-                      " 'unit', unit, 'polarity', polarity, 'frequency', frequency)::text from indicators"
-                      " where ($1::text is null or domain = $1) and ($2::text is null or owner_within (owner, $2)) order by code",
-                 2, p, false, NULL);
+    s_rows_json (req, &gateway_indicators_sql, p, false, NULL);
 }
 
 static void
@@ -422,11 +411,7 @@ s_indicator (gw_req_t *req)
     const char *p [1] = { req->params [0] };
     char what [400];
     snprintf (what, sizeof what, "indicator '%s' is not in the catalogue", req->params [0]);
-    s_rows_json (req, "select (definition || jsonb_build_object ('targets', coalesce ((select jsonb_agg ("
-                      " jsonb_build_object ('from', from_period, 'kind', kind, 'value', value, 'lower', lower,"
-                      " 'upper', upper, 'text', text) order by from_date) from indicator_targets"
-                      " where indicator = code), '[]')))::text from indicators where code = $1",
-                 1, p, true, what);
+    s_rows_json (req, &gateway_indicator_sql, p, true, what);
 }
 
 static void
@@ -468,10 +453,7 @@ s_alerts (gw_req_t *req)
         return;
     }
     const char *p [1] = { state };
-    s_rows_json (req, "select json_build_object ('id', id, 'rule', rule, 'severity', severity,"
-                      " 'indicator', indicator, 'org_unit', org_unit, 'breakdown', breakdown, 'state', state,"
-                      " 'period', period, 'fired_at', fired_at, 'resolved_at', resolved_at, 'payload', payload)::text"
-                      " from alerts where $1::text is null or state = $1 order by fired_at desc, id", 1, p, false, NULL);
+    s_rows_json (req, &gateway_alerts_sql, p, false, NULL);
 }
 
 static void
@@ -480,9 +462,7 @@ s_subscriptions (gw_req_t *req)
     char owner [24];
     snprintf (owner, sizeof owner, "%lld", req->key.id);
     const char *p [1] = { strcmp (req->key.role, "admin") == 0 ? NULL : owner };
-    s_rows_json (req, "select json_build_object ('id', id, 'subscriber', subscriber, 'filter', filter,"
-                      " 'channel', channel, 'url', url, 'created_at', created_at)::text from subscriptions"
-                      " where active and ($1::bigint is null or owner_key = $1::bigint) order by id", 1, p, false, NULL);
+    s_rows_json (req, &gateway_subscriptions_sql, p, false, NULL);
 }
 
 static void

@@ -32,9 +32,10 @@ void web_close (htmlbuf_t *b, gw_req_t *req);
 //  Sets an error page: status, and a message saying what to do.
 void web_error (gw_req_t *req, unsigned int status, const char *message);
 
-//  Runs a query on the caller's connection; NULL (with a 503 page set)
-//  when the database did not answer.
-PGresult *web_query (gw_req_t *req, const char *sql, int n, const char *const *params);
+//  Runs a named statement (gateway_store.c; prepared once per connection)
+//  on the caller's connection; NULL (with a 503 page set) when the
+//  database did not answer.
+PGresult *web_query_stmt (gw_req_t *req, const db_stmt_t *stmt, const char *const *params);
 
 //  A cell as a double (NAN when NULL or empty).
 double web_num (const PGresult *r, int row, int col);

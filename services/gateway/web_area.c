@@ -4,6 +4,7 @@
     line); the SPC summary matrix (variation by assurance); and the
     alerts firing for it.  */
 #include "web.h"
+#include "gateway_store.h"
 #include "period.h"
 #include "svgchart.h"
 #include "verdict.h"
@@ -20,13 +21,7 @@ static int
 s_tree (htmlbuf_t *b, gw_req_t *req, const char *area)
 {
     const char *p [1] = { area };
-    PGresult *r = web_query (req,
-        "with recursive up (code, name, level, parent, depth) as (select code, name, level, parent, 0 from org_units"
-        "   where code = $1 union all select o.code, o.name, o.level, o.parent, u.depth + 1 from org_units o"
-        "   join up u on o.code = u.parent where u.level not in ('place', 'england'))"
-        " select code, name, level, 'up' from up union all"
-        " select * from (select code, name, level, 'down' from org_units where parent = $1 and level in ('pcn', 'practice')"
-        "   order by name) c", 1, p);
+    PGresult *r = web_query_stmt (req, &web_tree_sql, p);
     if (!r)
         return -1;
     htmlbuf_append (b, "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><ol id=\"crumbs\">");
@@ -62,25 +57,7 @@ static PGresult *
 s_spine_rows (gw_req_t *req, const char *area, const char *level, const char *end)
 {
     const char *p [3] = { area, end, level };
-    return web_query (req,
-        "with mine as (select distinct on (v.indicator) v.indicator, v.period, v.value, v.status, v.benchmark,"
-        "   coalesce (v.spc_variation, 'not_assessed') spc_variation, coalesce (v.spc_assurance, 'none') spc_assurance"
-        "   from indicator_values v where v.org_unit = $1 and v.breakdown = 'total'"
-        "   and v.period_end <= $2::date order by v.indicator, v.period_end desc),"
-        " peers as (select p.indicator, min (p.value) lo, percentile_cont (0.25) within group (order by p.value) q1,"
-        "   percentile_cont (0.75) within group (order by p.value) q3, max (p.value) hi, count (*) n"
-        "   from indicator_points p join org_units o on o.code = p.org_unit and o.level = $3"
-        "   join mine m on m.indicator = p.indicator and m.period = p.period where p.breakdown = 'total'"
-        "   and p.value is not null group by p.indicator)"
-        " select i.domain, i.code, i.name, i.unit, i.polarity, m.period, m.value, m.status, m.benchmark,"
-        "   m.spc_variation, m.spc_assurance, d.value, e.value, pe.lo, pe.q1, pe.q3, pe.hi, pe.n"
-        " from mine m join indicators i on i.code = m.indicator"
-        " left join indicator_points d on d.indicator = m.indicator and d.org_unit = 'dudley' and d.period = m.period"
-        "   and d.breakdown = 'total'"
-        " left join indicator_points e on e.indicator = m.indicator and e.org_unit = 'england' and e.period = m.period"
-        "   and e.breakdown = 'total'"
-        " left join peers pe on pe.indicator = m.indicator"
-        " order by i.domain, i.code", 3, p);
+    return web_query_stmt (req, &web_spine_rows_sql, p);
 }
 
 static void
@@ -162,9 +139,7 @@ static void
 s_alerts (htmlbuf_t *b, gw_req_t *req, const char *area)
 {
     const char *p [1] = { area };
-    PGresult *r = web_query (req, "select a.rule, a.indicator, i.name, a.period, a.severity, to_char (a.fired_at, 'YYYY-MM-DD HH24:MI')"
-                                  " from alerts a left join indicators i on i.code = a.indicator where a.state = 'firing'"
-                                  " and a.org_unit = $1 order by a.fired_at desc, a.id limit 200", 1, p);
+    PGresult *r = web_query_stmt (req, &web_alerts_sql, p);
     if (!r)
         return;
     htmlbuf_printf (b, "<section aria-labelledby=\"alerts-h\"><h2 id=\"alerts-h\">Alerts firing (%d)</h2>", PQntuples (r));
@@ -197,7 +172,7 @@ web_area (gw_req_t *req)
     const char *area = req->params [0];
     char as_at [32], end [16];
     const char *p [1] = { area };
-    PGresult *a = web_query (req, "select name, level from org_units where code = $1", 1, p);
+    PGresult *a = web_query_stmt (req, &web_area_name_sql, p);
     if (!a)
         return;
     if (PQntuples (a) == 0) {

@@ -6,6 +6,7 @@
     and as CSV or JSON (web_indicator_data writes exactly the table's
     rows), or FHIR through the export service.  */
 #include "web.h"
+#include "gateway_store.h"
 #include "figure.h"
 #include "period.h"
 #include "svgchart.h"
@@ -27,16 +28,7 @@ static PGresult *
 s_series (gw_req_t *req, const char *code, const char *area, const char *breakdown)
 {
     const char *p [3] = { code, area, breakdown };
-    return web_query (req,
-        "select v.period, v.value, v.ci_low, v.ci_high, v.numerator, v.denominator, v.status, v.benchmark,"
-        " coalesce (v.england_value, e.value),"
-        " (select t.value from indicator_targets t where t.indicator = v.indicator and t.from_date <= v.period_start"
-        "   and t.kind in ('min', 'max') order by t.from_date desc limit 1),"
-        " v.spc_variation, v.spc_assurance, v.spc_mean, v.spc_lcl, v.spc_ucl, v.note, v.benchmark_differs,"
-        " v.benchmark_published, v.short_trend"
-        " from indicator_values v left join indicator_points e on e.indicator = v.indicator and e.org_unit = 'england'"
-        "   and e.period = v.period and e.breakdown = 'total'"
-        " where v.indicator = $1 and v.org_unit = $2 and v.breakdown = $3 order by v.period_end", 3, p);
+    return web_query_stmt (req, &web_series_sql, p);
 }
 
 //  Reads the page's area and breakdown; the area's name, level and parent.
@@ -44,7 +36,7 @@ static PGresult *
 s_area (gw_req_t *req, const char *area)
 {
     const char *p [1] = { area };
-    PGresult *r = web_query (req, "select code, name, level, coalesce (parent, '') from org_units where code = $1", 1, p);
+    PGresult *r = web_query_stmt (req, &web_area_lookup_sql, p);
     if (r && PQntuples (r) == 0) {
         PQclear (r);
         web_error (req, 404, "There is no such area. Pick one from the overview.");
@@ -57,13 +49,7 @@ static PGresult *
 s_definition (gw_req_t *req, const char *code)
 {
     const char *p [1] = { code };
-    PGresult *r = web_query (req,
-        "select code, name, domain, owner, unit, polarity, frequency, calculation, multiplier,"
-        " coalesce (definition ->> 'notes', ''), definition -> 'source' ->> 'seed', definition -> 'source' ->> 'line',"
-        " definition -> 'source' ->> 'ref', (select string_agg (coalesce (t.text, t.kind) || ' from ' || t.from_period,"
-        "   '; ' order by t.from_date) from indicator_targets t where t.indicator = code), data_element,"
-        " coalesce (definition ->> 'benchmark_element', '')"
-        " from indicators where code = $1", 1, p);
+    PGresult *r = web_query_stmt (req, &web_definition_sql, p);
     if (r && PQntuples (r) == 0) {
         PQclear (r);
         web_error (req, 404, "That indicator is not in the catalogue. Pick one from the overview.");
@@ -260,12 +246,7 @@ s_compare (htmlbuf_t *b, gw_req_t *req, const PGresult *def, const PGresult *are
     const char *period = PQgetvalue (s, PQntuples (s) - 1, C_PERIOD);
     const char *parent = strcmp (level, "practice") == 0 ? PQgetvalue (area, 0, 3) : PQgetvalue (area, 0, 0);
     const char *p [4] = { code, period, parent, strcmp (level, "place") == 0 && practices ? "all" : NULL };
-    PGresult *r = web_query (req,
-        "select o.code, o.name, v.value, v.ci_low, v.ci_high, v.numerator, v.denominator from org_units o"
-        " left join indicator_points v on v.org_unit = o.code and v.indicator = $1 and v.period = $2 and v.breakdown = 'total'"
-        " where ((o.parent = $3 and $4::text is null) or ($4 = 'all' and o.level = 'practice'"
-        "   and o.parent in (select code from org_units where parent = $3))) and o.level in ('pcn', 'practice')"
-        " order by v.value desc nulls last, o.name", 4, p);
+    PGresult *r = web_query_stmt (req, &web_compare_sql, p);
     if (!r)
         return;
     int n = PQntuples (r);
@@ -331,13 +312,7 @@ static void
 s_inequalities (htmlbuf_t *b, gw_req_t *req, const PGresult *def, const char *area)
 {
     const char *p [2] = { PQgetvalue (def, 0, 0), area };
-    PGresult *r = web_query (req,
-        "with latest as (select max (period_end) d from indicator_points where indicator = $1 and org_unit = $2"
-        "   and breakdown <> 'total')"
-        " select b.dimension, b.name, v.value, v.ci_low, v.ci_high, v.period from indicator_points v"
-        " join breakdowns b on b.code = v.breakdown, latest"
-        " where v.indicator = $1 and v.org_unit = $2 and v.breakdown <> 'total' and v.period_end = latest.d"
-        " order by b.dimension, b.rank nulls last, b.name", 2, p);
+    PGresult *r = web_query_stmt (req, &web_inequalities_sql, p);
     if (!r)
         return;
     const char *unit = PQgetvalue (def, 0, 4);
@@ -412,15 +387,7 @@ s_about (htmlbuf_t *b, gw_req_t *req, const PGresult *def, const PGresult *s)
     //  A warning names its batch row; in a batch where every row was
     //  written (none rejected or unchanged), row n is the batch's n-th
     //  observation.  Elsewhere only a warning that names the element counts.
-    PGresult *w = web_query (req,
-        "with wb as (select b.id, b.batch_key, b.rejected = 0 and b.unchanged_count = 0 whole, w from batches b"
-        "   cross join jsonb_array_elements (b.receipt -> 'warnings') w),"
-        " r as (select o.batch_id, o.data_element, row_number () over (partition by o.batch_id order by o.id) n"
-        "   from observations o where o.batch_id in (select id from wb where whole))"
-        " select distinct wb.batch_key, wb.w ->> 'message' from wb left join r on wb.whole and r.batch_id = wb.id"
-        "   and r.n = (wb.w ->> 'row')::int"
-        " where strpos (wb.w ->> 'message', $1) > 0 or r.data_element = $1 or (r.data_element = $2 and $2 <> '')"
-        " order by 1, 2", 2, p);
+    PGresult *w = web_query_stmt (req, &web_warnings_sql, p);
     for (int i = 0; w && i < PQntuples (w); i++, shown++) {
         htmlbuf_append (b, "<li>");
         htmlbuf_html (b, PQgetvalue (w, i, 1));

@@ -6,6 +6,7 @@
     redirect back to the page (post/redirect/get), or the page again with
     the error named.  */
 #include "web.h"
+#include "gateway_store.h"
 #include "log.h"
 #include "period.h"
 #include "subscription.h"
@@ -35,11 +36,7 @@ s_cells (htmlbuf_t *b, const PGresult *r, int row, int from, int to)
 static void
 s_firing (htmlbuf_t *b, gw_req_t *req)
 {
-    PGresult *r = web_query (req,
-        "select a.indicator, coalesce (i.name, a.indicator), a.rule, count (*),"
-        " string_agg (coalesce (o.name, a.org_unit), ', ' order by o.name), to_char (max (a.fired_at), 'YYYY-MM-DD HH24:MI')"
-        " from alerts a left join indicators i on i.code = a.indicator left join org_units o on o.code = a.org_unit"
-        " where a.state = 'firing' group by 1, 2, 3 order by 4 desc, 1, 3 limit 500", 0, NULL);
+    PGresult *r = web_query_stmt (req, &web_firing_sql, NULL);
     if (!r)
         return;
     long total = 0;
@@ -81,11 +78,7 @@ s_firing (htmlbuf_t *b, gw_req_t *req)
 static void
 s_resolved_and_silences (htmlbuf_t *b, gw_req_t *req)
 {
-    PGresult *r = web_query (req,
-        "select a.rule, coalesce (i.name, a.indicator), coalesce (o.name, a.org_unit), a.period,"
-        " to_char (a.resolved_at, 'YYYY-MM-DD HH24:MI') from alerts a left join indicators i on i.code = a.indicator"
-        " left join org_units o on o.code = a.org_unit where a.state = 'resolved'"
-        " and a.resolved_at > now () - interval '30 days' order by a.resolved_at desc limit 100", 0, NULL);
+    PGresult *r = web_query_stmt (req, &web_resolved_sql, NULL);
     if (!r)
         return;
     htmlbuf_printf (b, "<section aria-labelledby=\"resolved-h\"><h2 id=\"resolved-h\">Resolved in the last 30 days (%d)</h2>",
@@ -100,8 +93,7 @@ s_resolved_and_silences (htmlbuf_t *b, gw_req_t *req)
     }
     htmlbuf_append (b, "</tbody></table></div></section>");
     PQclear (r);
-    r = web_query (req, "select matcher, reason, to_char (until, 'YYYY-MM-DD HH24:MI'), created_by, id from silences"
-                        " where until > now () order by until", 0, NULL);
+    r = web_query_stmt (req, &web_silences_active_sql, NULL);
     if (!r)
         return;
     htmlbuf_printf (b, "<section aria-labelledby=\"silences-h\"><h2 id=\"silences-h\">Silences (%d)</h2>"
@@ -149,8 +141,7 @@ s_forms (htmlbuf_t *b, gw_req_t *req)
     char owner [24];
     snprintf (owner, sizeof owner, "%lld", req->key.id);
     const char *p [1] = { strcmp (req->key.role, "admin") == 0 ? NULL : owner };
-    PGresult *r = web_query (req, "select id, subscriber, coalesce (url, channel), filter::text from subscriptions"
-                                  " where active and ($1::bigint is null or owner_key = $1::bigint) order by id", 1, p);
+    PGresult *r = web_query_stmt (req, &web_subscriptions_listed_sql, p);
     if (!r)
         return;
     htmlbuf_append (b, "<section aria-labelledby=\"subs-h\"><h2 id=\"subs-h\">Subscriptions</h2><table class=\"data\""
@@ -229,8 +220,7 @@ web_silence_end (gw_req_t *req)
         return;
     }
     const char *p [1] = { id };
-    PGresult *r = web_query (req, "update silences set until = now () where id = $1::bigint and until > now () returning id",
-                             1, p);
+    PGresult *r = web_query_stmt (req, &web_silence_end_sql, p);
     if (!r)
         return;
     int n = PQntuples (r);
@@ -291,8 +281,7 @@ web_unsubscribe (gw_req_t *req)
     char owner [24];
     snprintf (owner, sizeof owner, "%lld", req->key.id);
     const char *p [2] = { id, strcmp (req->key.role, "admin") == 0 ? NULL : owner };
-    PGresult *r = web_query (req, "update subscriptions set active = false where id = $1::bigint and active"
-                                  " and ($2::bigint is null or owner_key = $2::bigint) returning id", 2, p);
+    PGresult *r = web_query_stmt (req, &web_unsubscribe_sql, p);
     if (!r)
         return;
     int n = PQntuples (r);
@@ -314,27 +303,14 @@ static void
 s_completeness (htmlbuf_t *b, gw_req_t *req, const char *partner)
 {
     const char *p [1] = { partner };
-    static const char *expected =
-        " from indicators i join data_elements d on d.code = i.data_element"
-        " where indicator_expected (i.definition) and coalesce (i.definition -> 'alert' ->> 'data_missing', 'true') <> 'false'"
-        " and i.frequency in ('month', 'quarter', 'year', 'calendar_year', 'calendar_quarter', 'rolling_12')";
-    char sql [2048];
-    snprintf (sql, sizeof sql, "select distinct coalesce (d.partner, ''), i.frequency, i.due_lag_days%s"
-              " and ($1::text is null or d.partner = $1) order by 1, 2, 3", expected);
-    PGresult *g = web_query (req, sql, 1, p);
+    PGresult *g = web_query_stmt (req, &web_feeds_due_sql, p);
     if (!g)
         return;
     htmlbuf_append (b, "<section aria-labelledby=\"complete-h\"><h2 id=\"complete-h\">Completeness</h2><table class=\"data\""
                        " id=\"completeness\"><thead><tr><th scope=\"col\">Partner</th><th scope=\"col\">Cadence</th>"
                        "<th scope=\"col\">Due period</th><th scope=\"col\">Due</th><th scope=\"col\">Reported</th>"
                        "<th scope=\"col\">Missing</th></tr></thead><tbody>");
-    snprintf (sql, sizeof sql, "select count (*), count (v.indicator) from (select i.code, i.data_element%s"
-              " and coalesce (d.partner, '') = $1 and i.frequency = $2 and i.due_lag_days = $3::int) e"
-              " join lateral (select org_unit, min (period_end) first_end from observations where data_element ="
-              "   e.data_element and breakdown = 'total' group by org_unit) o on o.first_end <= $5::date"
-              " join org_units u on u.code = o.org_unit and u.level not in ('england', 'region')"
-              " left join indicator_points v on v.indicator = e.code and v.org_unit = o.org_unit and v.period = $4"
-              "   and v.breakdown = 'total'", expected);
+
     for (int i = 0; i < PQntuples (g); i++) {
         period_t due;
         char code [PERIOD_CODE_MAX], end [16];
@@ -343,7 +319,7 @@ s_completeness (htmlbuf_t *b, gw_req_t *req, const char *partner)
         period_format (&due, code, sizeof code);
         period_iso (due.end, end, sizeof end);
         const char *q [5] = { PQgetvalue (g, i, 0), PQgetvalue (g, i, 1), PQgetvalue (g, i, 2), code, end };
-        PGresult *c = web_query (req, sql, 5, q);
+        PGresult *c = web_query_stmt (req, &web_feed_completeness_sql, q);
         if (!c)
             break;
         long want = atol (PQgetvalue (c, 0, 0)), got = atol (PQgetvalue (c, 0, 1));
@@ -363,11 +339,7 @@ static void
 s_batches (htmlbuf_t *b, gw_req_t *req, const char *partner)
 {
     const char *p [1] = { partner };
-    PGresult *r = web_query (req,
-        "select id, partner, batch_key, to_char (received_at, 'YYYY-MM-DD HH24:MI'), format, accepted, rejected,"
-        " coalesce ((select string_agg ('row ' || (e ->> 'row') || ', ' || coalesce (e ->> 'field', '-') || ': '"
-        "   || (e ->> 'message'), E'\\n') from (select e from jsonb_array_elements (receipt -> 'errors') e limit 20) x), '')"
-        " from batches where ($1::text is null or partner = $1) order by id desc limit 50", 1, p);
+    PGresult *r = web_query_stmt (req, &web_batches_sql, p);
     if (!r)
         return;
     htmlbuf_append (b, "<section aria-labelledby=\"batches-h\"><h2 id=\"batches-h\">Recent batches</h2><div class=\"scroll\">"
@@ -409,9 +381,7 @@ web_feeds (gw_req_t *req)
 static void
 s_keys_page (gw_req_t *req, const char *made, const char *message)
 {
-    PGresult *r = web_query (req, "select id, prefix, role, coalesce (partner, ''), coalesce (label, ''),"
-                                  " to_char (created_at, 'YYYY-MM-DD'), coalesce (to_char (revoked_at, 'YYYY-MM-DD'), '')"
-                                  " from api_keys order by id", 0, NULL);
+    PGresult *r = web_query_stmt (req, &web_keys_listed_sql, NULL);
     if (!r)
         return;
     htmlbuf_t b = HTMLBUF_INIT;

@@ -4,6 +4,7 @@
     coloured by its status against target or by its comparison with
     England, and always with the symbol and a word as well.  */
 #include "web.h"
+#include "gateway_store.h"
 #include "verdict.h"
 
 #include <jansson.h>
@@ -20,9 +21,7 @@ typedef struct {
 static int
 s_columns (gw_req_t *req, s_col_t *cols)
 {
-    PGresult *r = web_query (req, "select code, name from org_units where code in ('england', 'west-midlands', 'dudley')"
-                                  " or (parent = 'dudley' and level = 'pcn') order by case level when 'england' then 0"
-                                  " when 'region' then 1 when 'place' then 2 else 3 end, name", 0, NULL);
+    PGresult *r = web_query_stmt (req, &web_rug_columns_sql, NULL);
     if (!r)
         return -1;
     int n = 0;
@@ -41,19 +40,7 @@ static PGresult *
 s_rows (gw_req_t *req, const char *end)
 {
     const char *p [4] = { end, gateway_arg (req, "domain"), gateway_arg (req, "owner"), web_code_arg (req, "status", NULL) };
-    return web_query (req,
-        "with cols as (select code from org_units where code in ('england', 'west-midlands', 'dudley')"
-        "   or (parent = 'dudley' and level = 'pcn')),"
-        " cells as (select distinct on (v.indicator, v.org_unit) v.indicator, v.org_unit, v.period, v.value,"
-        "   v.status, v.benchmark from indicator_points v join cols c on c.code = v.org_unit"
-        "   where v.breakdown = 'total' and v.period_end <= $1::date"
-        "   order by v.indicator, v.org_unit, v.period_end desc)"
-        " select i.domain, i.code, i.name, i.unit, jsonb_object_agg (c.org_unit, jsonb_build_array (c.period, c.value,"
-        "   c.status, c.benchmark))::text from indicators i join cells c on c.indicator = i.code"
-        " where ($2::text is null or i.domain = $2) and ($3::text is null or owner_within (i.owner, $3))"
-        " group by i.domain, i.code, i.name, i.unit"
-        " having $4::text is null or bool_or (c.org_unit = 'dudley' and c.status = $4)"
-        " order by i.domain, i.code", 4, p);
+    return web_query_stmt (req, &web_rug_rows_sql, p);
 }
 
 static void
@@ -62,7 +49,7 @@ s_filters (htmlbuf_t *b, gw_req_t *req, const char *as_at)
     htmlbuf_append (b, "<form class=\"filters\" method=\"get\" action=\"/ui/\"><input type=\"hidden\" name=\"as_at\" value=\"");
     htmlbuf_html (b, as_at);
     htmlbuf_append (b, "\"><label>Domain <select name=\"domain\" class=\"autosubmit\"><option value=\"\">All</option>");
-    PGresult *r = web_query (req, "select distinct domain from indicators order by 1", 0, NULL);
+    PGresult *r = web_query_stmt (req, &web_domains_sql, NULL);
     const char *domain = gateway_arg (req, "domain");
     for (int i = 0; r && i < PQntuples (r); i++) {
         htmlbuf_append (b, "<option");

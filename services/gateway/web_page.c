@@ -1,5 +1,6 @@
 /*  web_page: the pages' shell, their helpers, the assets and sign-in.  */
 #include "web.h"
+#include "gateway_store.h"
 #include "embedded.h"
 #include "figure.h"
 #include "log.h"
@@ -88,16 +89,22 @@ web_error (gw_req_t *req, unsigned int status, const char *message)
     req->status = status;
 }
 
-PGresult *
-web_query (gw_req_t *req, const char *sql, int n, const char *const *params)
+//  A page's query failed: logged, and a 503 page for the person.
+static PGresult *
+s_answer (gw_req_t *req, PGresult *r, const char *err)
 {
-    char err [256];
-    PGresult *r = db_exec (gateway_db (req->gw), sql, n, params, DB_TUPLES, err, sizeof err);
     if (!r) {
         log_warn ("web_database", "{s:s, s:s}", "path", req->path, "error", err);
         web_error (req, 503, "The database did not answer. Reload the page in a moment.");
     }
     return r;
+}
+
+PGresult *
+web_query_stmt (gw_req_t *req, const db_stmt_t *stmt, const char *const *params)
+{
+    char err [256];
+    return s_answer (req, db_exec_stmt (gateway_db (req->gw), stmt, params, DB_TUPLES, err, sizeof err), err);
 }
 
 double
@@ -172,9 +179,7 @@ web_as_at (gw_req_t *req, char *code, size_t codelen, char *end_iso, size_t endl
         }
     }
     else {
-        PGresult *r = web_query (req, "select extract (year from d)::int, extract (month from d)::int,"
-                                      " extract (day from d)::int from (select max (period_end) d from indicator_points"
-                                      " where org_unit = 'dudley' and period_type in ('quarter', 'month')) m", 0, NULL);
+        PGresult *r = web_query_stmt (req, &web_as_at_sql, NULL);
         if (!r)
             return -1;
         period_day_t day = PQgetisnull (r, 0, 0) ? period_today ()
