@@ -46,6 +46,16 @@ static int check_count = 0;
     if (!h_ || !strstr (h_, n_)) { check_failures++; \
     fprintf (stderr, "%s:%d: %s = \"%s\" lacks \"%s\"\n", __FILE__, __LINE__, #hay, h_ ? h_ : "(null)", n_); } } while (0)
 
+//  How many times needle occurs in hay (overlaps counted; NULL hay: 0).
+static inline int
+check_occurrences (const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay ? strstr (hay, needle) : NULL; p; p = strstr (p + 1, needle))
+        n++;
+    return n;
+}
+
 static inline int
 check_done (const char *name)
 {

@@ -13,15 +13,6 @@
 
 #define NOTE_HOSTILE "Said \"no\", then\nleft <script>alert(1)</script>"
 
-static int
-s_count (const char *hay, const char *needle)
-{
-    int n = 0;
-    for (const char *p = hay ? strstr (hay, needle) : NULL; p; p = strstr (p + 1, needle))
-        n++;
-    return n;
-}
-
 //  A scorecard of three rows: pounds below target with a hostile note,
 //  a percentage on target with numerator and denominator and a gap in
 //  its series, and a neutral count carrying breakdowns.
@@ -251,8 +242,8 @@ test_csv_scorecard (void)
     CHECK_CONTAINS (body, "Other,pi-9,Contacts,ASC,count,FY2021-22Q2,,FY2022-23Q1,,FY2022-23Q2,-5,,no_target,"
                           "higher,cannot_compare,not_compared,,\r\n");
     //  Header plus three rows; the only bare LF is inside the quoted note.
-    CHECK_INT (s_count (body, "\r\n"), 4);
-    CHECK_INT (s_count (body, "\n"), 5);
+    CHECK_INT (check_occurrences (body, "\r\n"), 4);
+    CHECK_INT (check_occurrences (body, "\n"), 5);
     free (body);
     json_decref (doc);
 }
@@ -283,7 +274,7 @@ test_csv_other_reports (void)
                                   "status,spc_mean,spc_lcl,spc_ucl,special_cause,spc_rule\r\n", 130) == 0);
     CHECK_CONTAINS (body, "\r\npi-2133,dudley,total,FY2021-22Q1,49,,,49,100,below_target,50,40,60,false,\r\n");
     CHECK_CONTAINS (body, "\r\npi-2133,dudley,total,FY2021-22Q4,65,,,65,100,on_target,50,40,60,true,outside_limits\r\n");
-    CHECK_INT (s_count (body, "\r\n"), 5);
+    CHECK_INT (check_occurrences (body, "\r\n"), 5);
     free (body);
     json_decref (doc);
 }
@@ -542,7 +533,7 @@ test_html_scorecard (void)
     CHECK_CONTAINS (html, "Said &quot;no&quot;, then\nleft &lt;script&gt;alert(1)&lt;/script&gt;");
     CHECK_CONTAINS (html, "=HYPERLINK(&quot;x&quot;)");
     //  A sparkline for each row with a series (pi-9 has none).
-    CHECK_INT (s_count (html, "<svg class=\"sparkline\""), 2);
+    CHECK_INT (check_occurrences (html, "<svg class=\"sparkline\""), 2);
     CHECK_CONTAINS (html, "aria-label=\"Trend over 3 periods, Q4 2021/22 to Q2 2022/23\"");
     free (html);
     json_decref (doc);
@@ -554,10 +545,10 @@ test_html_detail (void)
     json_t *doc = s_indicator ();
     char *html = s_render (doc, "html", NULL);
     s_self_contained (html);
-    CHECK_INT (s_count (html, "<svg class=\"spc\""), 1);
+    CHECK_INT (check_occurrences (html, "<svg class=\"spc\""), 1);
     //  65 is beyond the upper limit and higher is better: blue.
-    CHECK_INT (s_count (html, "class=\"pt improving\""), 1);
-    CHECK_INT (s_count (html, "class=\"pt common\""), 3);
+    CHECK_INT (check_occurrences (html, "class=\"pt improving\""), 1);
+    CHECK_INT (check_occurrences (html, "class=\"pt common\""), 3);
     CHECK_CONTAINS (html, "<line class=\"target\"");
     CHECK_CONTAINS (html, "<line class=\"ucl\"");
     CHECK_CONTAINS (html, "see &lt;notes&gt;");
@@ -574,8 +565,8 @@ test_html_detail (void)
     json_object_set_new (json_array_get (json_object_get (doc, "series"), 3), "variation",
                          json_string ("special_cause_concerning"));
     html = s_render (doc, "html", NULL);
-    CHECK_INT (s_count (html, "class=\"pt concerning\""), 1);
-    CHECK_INT (s_count (html, "class=\"pt improving\""), 0);
+    CHECK_INT (check_occurrences (html, "class=\"pt concerning\""), 1);
+    CHECK_INT (check_occurrences (html, "class=\"pt improving\""), 0);
     free (html);
     json_decref (doc);
 
@@ -584,7 +575,7 @@ test_html_detail (void)
     s_self_contained (html);
     CHECK_CONTAINS (html, "<section class=\"exception\" data-indicator=\"pi-2257\">");
     CHECK_CONTAINS (html, "id=\"exception-count\">1<");
-    CHECK_INT (s_count (html, "<svg class=\"spc\""), 1);
+    CHECK_INT (check_occurrences (html, "<svg class=\"spc\""), 1);
     CHECK_CONTAINS (html, "<dd class=\"current\" data-value=\"6000\">£6,000</dd>");
     CHECK_CONTAINS (html, "▲</span> Below target");
     CHECK_CONTAINS (html, "£1,236,000");

@@ -13,15 +13,6 @@
 
 #define N_OF(a) (sizeof (a) / sizeof ((a) [0]))
 
-static int
-s_count (const char *hay, const char *needle)
-{
-    int n = 0;
-    for (const char *p = hay ? strstr (hay, needle) : NULL; p; p = strstr (p + 1, needle))
-        n++;
-    return n;
-}
-
 static void
 test_points_known_series (void)
 {
@@ -85,7 +76,7 @@ test_sparkline_geometry (void)
     CHECK_CONTAINS (buf.data, "<title>PI &lt;1&gt; &amp; co</title>");
     CHECK (!strstr (buf.data, "<1>"));
     CHECK (!strstr (buf.data, "http"));
-    CHECK_INT (s_count (buf.data, "<polyline"), 1);
+    CHECK_INT (check_occurrences (buf.data, "<polyline"), 1);
     CHECK (strlen (buf.data) >= 6 && strcmp (buf.data + strlen (buf.data) - 6, "</svg>") == 0);
     htmlbuf_free (&buf);
 }
@@ -100,7 +91,7 @@ test_sparkline_gaps (void)
     double values [] = { 10, NAN, 30, 40, NAN };
     htmlbuf_t buf = HTMLBUF_INIT;
     CHECK_INT (svgchart_sparkline (&buf, values, N_OF (values), 106, 56, NULL), 0);
-    CHECK_INT (s_count (buf.data, "<polyline"), 1);
+    CHECK_INT (check_occurrences (buf.data, "<polyline"), 1);
     CHECK_CONTAINS (buf.data, "points=\"53.0,19.7 78.0,3.0\"");
     CHECK_CONTAINS (buf.data, "<circle class=\"dot\" cx=\"3.0\" cy=\"53.0\"");
     CHECK_CONTAINS (buf.data, "<circle class=\"last\" cx=\"78.0\" cy=\"3.0\"");
@@ -110,15 +101,15 @@ test_sparkline_gaps (void)
     //  A gap in the middle of a line splits it in two.
     double split [] = { 1, 2, NAN, 3, 4 };
     CHECK_INT (svgchart_sparkline (&buf, split, N_OF (split), 106, 56, "x"), 0);
-    CHECK_INT (s_count (buf.data, "<polyline"), 2);
-    CHECK_INT (s_count (buf.data, "class=\"dot\""), 0);
+    CHECK_INT (check_occurrences (buf.data, "<polyline"), 2);
+    CHECK_INT (check_occurrences (buf.data, "class=\"dot\""), 0);
     htmlbuf_free (&buf);
 
     //  Nothing to draw: an empty, titled box; still valid.
     double none [] = { NAN, NAN };
     CHECK_INT (svgchart_sparkline (&buf, none, 2, 106, 56, "empty"), 0);
-    CHECK_INT (s_count (buf.data, "<polyline"), 0);
-    CHECK_INT (s_count (buf.data, "<circle"), 0);
+    CHECK_INT (check_occurrences (buf.data, "<polyline"), 0);
+    CHECK_INT (check_occurrences (buf.data, "<circle"), 0);
     CHECK_CONTAINS (buf.data, "</svg>");
     htmlbuf_free (&buf);
     CHECK_INT (svgchart_sparkline (&buf, NULL, 0, 106, 56, "empty"), 0);
@@ -159,16 +150,16 @@ test_spc_marks (void)
     const char *svg = buf.data;
     CHECK_CONTAINS (svg, "<svg class=\"spc\" width=\"640\" height=\"260\"");
     CHECK_CONTAINS (svg, "<title>PI 1 &lt;SPC&gt;</title>");
-    CHECK_INT (s_count (svg, "class=\"pt common\""), 6);
-    CHECK_INT (s_count (svg, "class=\"pt improving\""), 1);
-    CHECK_INT (s_count (svg, "class=\"pt concerning\""), 1);
-    CHECK_INT (s_count (svg, "class=\"pt neutral\""), 0);
+    CHECK_INT (check_occurrences (svg, "class=\"pt common\""), 6);
+    CHECK_INT (check_occurrences (svg, "class=\"pt improving\""), 1);
+    CHECK_INT (check_occurrences (svg, "class=\"pt concerning\""), 1);
+    CHECK_INT (check_occurrences (svg, "class=\"pt neutral\""), 0);
     CHECK_CONTAINS (svg, "fill=\"" SVGCHART_IMPROVING "\"");
     CHECK_CONTAINS (svg, "fill=\"" SVGCHART_CONCERNING "\"");
     CHECK_CONTAINS (svg, "(special cause, improving)");
-    CHECK_INT (s_count (svg, "<line class=\"mean\""), 1);
-    CHECK_INT (s_count (svg, "<line class=\"ucl\""), 1);
-    CHECK_INT (s_count (svg, "<line class=\"lcl\""), 1);
+    CHECK_INT (check_occurrences (svg, "<line class=\"mean\""), 1);
+    CHECK_INT (check_occurrences (svg, "<line class=\"ucl\""), 1);
+    CHECK_INT (check_occurrences (svg, "<line class=\"lcl\""), 1);
     CHECK_CONTAINS (svg, "class=\"ucl\"");
     CHECK_CONTAINS (svg, "stroke-dasharray=\"5 4\"");
     CHECK_CONTAINS (svg, "<line class=\"target\"");
@@ -206,11 +197,11 @@ test_spc_rebase_and_gaps (void)
     svgchart_spc_options_t opts = { .width = 400, .height = 200, .title = NULL, .unit = NULL, .target = NAN };
     htmlbuf_t buf = HTMLBUF_INIT;
     CHECK_INT (svgchart_spc (&buf, pts, 8, &opts), 0);
-    CHECK_INT (s_count (buf.data, "<line class=\"mean\""), 2);
-    CHECK_INT (s_count (buf.data, "<line class=\"ucl\""), 2);
-    CHECK_INT (s_count (buf.data, "<polyline class=\"data\""), 2);
-    CHECK_INT (s_count (buf.data, "class=\"pt "), 7);
-    CHECK_INT (s_count (buf.data, "class=\"pt neutral\""), 1);
+    CHECK_INT (check_occurrences (buf.data, "<line class=\"mean\""), 2);
+    CHECK_INT (check_occurrences (buf.data, "<line class=\"ucl\""), 2);
+    CHECK_INT (check_occurrences (buf.data, "<polyline class=\"data\""), 2);
+    CHECK_INT (check_occurrences (buf.data, "class=\"pt "), 7);
+    CHECK_INT (check_occurrences (buf.data, "class=\"pt neutral\""), 1);
     CHECK_CONTAINS (buf.data, "fill=\"" SVGCHART_NEUTRAL "\"");
     CHECK_CONTAINS (buf.data, "<title>SPC chart</title>");
     CHECK (!strstr (buf.data, "class=\"target\""));
@@ -223,7 +214,7 @@ test_spc_rebase_and_gaps (void)
         { "c", 3, NAN, NAN, NAN, SVGCHART_CAUSE_COMMON } };
     CHECK_INT (svgchart_spc (&buf, bare, 3, &opts), 0);
     CHECK (!strstr (buf.data, "class=\"mean\""));
-    CHECK_INT (s_count (buf.data, "class=\"pt common\""), 3);
+    CHECK_INT (check_occurrences (buf.data, "class=\"pt common\""), 3);
     htmlbuf_free (&buf);
 
     //  Too small, or nothing to hold the text.
@@ -292,18 +283,18 @@ s_compare_charts (void)
     htmlbuf_t buf = HTMLBUF_INIT;
     svgchart_funnel_point_t fp [3] = { { "A", 90, 100 }, { "B", 80, 100 }, { "C", 5, 0 } };
     CHECK_INT (svgchart_funnel (&buf, fp, 3, &(svgchart_funnel_options_t) { 600, 300, "f", "percent", 0.9, 100 }), 0);
-    CHECK_INT (s_count (buf.data, "class=\"pt in\""), 1);
-    CHECK_INT (s_count (buf.data, "class=\"pt out998\""), 1);
-    CHECK_INT (s_count (buf.data, "<circle"), 2);      //  no denominator: not drawn
-    CHECK_INT (s_count (buf.data, "class=\"limit"), 4);
+    CHECK_INT (check_occurrences (buf.data, "class=\"pt in\""), 1);
+    CHECK_INT (check_occurrences (buf.data, "class=\"pt out998\""), 1);
+    CHECK_INT (check_occurrences (buf.data, "<circle"), 2);      //  no denominator: not drawn
+    CHECK_INT (check_occurrences (buf.data, "class=\"limit"), 4);
     htmlbuf_free (&buf);
     //  Bars from zero; a missing value has no bar and says so.
     svgchart_bar_t bars [3] = { { "A", 50, 40, 60, "better" }, { "B", NAN, NAN, NAN, NULL }, { "C", 25, NAN, NAN, "worse" } };
     CHECK_INT (svgchart_bars (&buf, bars, 3, &(svgchart_bars_options_t) { 600, "b", "percent", 30, "Dudley" }), 0);
-    CHECK_INT (s_count (buf.data, "<rect class=\"bar"), 2);
-    CHECK_INT (s_count (buf.data, "no value"), 1);
-    CHECK_INT (s_count (buf.data, "class=\"ci\""), 1);
-    CHECK_INT (s_count (buf.data, "class=\"reference\""), 1);
+    CHECK_INT (check_occurrences (buf.data, "<rect class=\"bar"), 2);
+    CHECK_INT (check_occurrences (buf.data, "no value"), 1);
+    CHECK_INT (check_occurrences (buf.data, "class=\"ci\""), 1);
+    CHECK_INT (check_occurrences (buf.data, "class=\"reference\""), 1);
     //  Range 0..63 (60 and 5%) over x 230..530: A's bar is 50/63 of 300 wide.
     char want [64];
     snprintf (want, sizeof want, "x=\"230.0\" y=\"6.0\" width=\"%.1f\"", 50.0 / 63.0 * 300.0);
@@ -313,10 +304,10 @@ s_compare_charts (void)
     //  Trend: one whisker per point with an interval; target and England.
     svgchart_trend_point_t tp [3] = { { "Q1", 10, 8, 12, 11 }, { "Q2", NAN, NAN, NAN, 11 }, { "Q3", 14, 12, 16, NAN } };
     CHECK_INT (svgchart_trend (&buf, tp, 3, &(svgchart_trend_options_t) { 600, 240, "t", "percent", 13, "England" }), 0);
-    CHECK_INT (s_count (buf.data, "class=\"ci\""), 2);
-    CHECK_INT (s_count (buf.data, "class=\"pt\""), 2);
-    CHECK_INT (s_count (buf.data, "class=\"target\""), 1);
-    CHECK_INT (s_count (buf.data, "class=\"reference\""), 1);
+    CHECK_INT (check_occurrences (buf.data, "class=\"ci\""), 2);
+    CHECK_INT (check_occurrences (buf.data, "class=\"pt\""), 2);
+    CHECK_INT (check_occurrences (buf.data, "class=\"target\""), 1);
+    CHECK_INT (check_occurrences (buf.data, "class=\"reference\""), 1);
     CHECK_CONTAINS (buf.data, "(95% CI 12.0% to 16.0%)");
     htmlbuf_free (&buf);
     //  Spine: better to the right, whichever way the figure runs.
