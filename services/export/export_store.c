@@ -21,8 +21,9 @@ const db_stmt_t export_sql_scorecard_rows = { "export_scorecard_rows",
     " left join indicator_values c on c.indicator = i.code and c.org_unit = $1 and c.period = $2 and c.breakdown = 'total'"
     " left join indicator_points pv on pv.indicator = i.code and pv.org_unit = $1 and pv.period = $3 and pv.breakdown = 'total'"
     " left join indicator_points ly on ly.indicator = i.code and ly.org_unit = $1 and ly.period = $4 and ly.breakdown = 'total'"
-    " left join lateral (select * from indicator_targets t where t.indicator = i.code and t.from_date <= $5::date"
-    "   order by t.from_date desc limit 1) t on true"
+    //  Each indicator's target in force: one pass over the targets.
+    " left join (select distinct on (indicator) * from indicator_targets where from_date <= $5::date"
+    "   order by indicator, from_date desc) t on t.indicator = i.code"
     " where i.frequency = $6 and ($7::text is null or owner_within (i.owner, $7)) and ($8::text is null or i.domain = $8)"
     //  Due: it has a value now, or it has a recurring feed (the same
     //  data_due override alert's missing-data rule reads) whose series
