@@ -28,7 +28,7 @@ static const char *s_pages [][2] = {
     { "overview by benchmark", "/ui/?colour=benchmark&as_at=FY2022-23Q2" },
     { "indicator, PCNs", "/ui/indicators/vacc-mmr1-24m-monthly" },
     { "indicator, 43 practices", "/ui/indicators/vacc-mmr1-24m-monthly?compare=practices" },
-    { "indicator, practice", "/ui/indicators/dqofh-dementia-diagnosis-monthly?area=pcn-halesowen" },
+    { "indicator, a PCN's practices", "/ui/indicators/dqofh-dementia-diagnosis-monthly?area=pcn-halesowen" },
     { "indicator, seed KPI", "/ui/indicators/pi-2257" },
     { "indicator CSV", "/ui/indicators/vacc-mmr1-24m-monthly/data?format=csv" },
     { "area: Dudley", "/ui/areas/dudley" },
