@@ -244,6 +244,22 @@ s_signed_link (gw_req_t *req)
     return true;
 }
 
+//  Percent-encodes text into out (all but A-Z a-z 0-9 - . _ ~, and / when
+//  slash), cut short at outlen.
+static void
+s_urlencode (const char *text, char *out, size_t outlen, bool slash)
+{
+    size_t n = 0;
+    for (const unsigned char *c = (const unsigned char *) text; *c && n + 4 < outlen; c++) {
+        if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr ("-._~", *c)
+        ||  (slash && *c == '/'))
+            out [n++] = (char) *c;
+        else
+            n += (size_t) snprintf (out + n, outlen - n, "%%%02X", *c);
+    }
+    out [n] = '\0';
+}
+
 //  A person's session (the cookie the sign-in page set).  No session: a
 //  GET is sent to the sign-in page, to come back here after.
 static bool
@@ -259,8 +275,21 @@ s_web_session (gw_req_t *req)
         return false;
     }
     if (!found) {
-        char next [GW_MAX_PATH + 40];
-        snprintf (next, sizeof next, "/ui/signin?next=%s", strcmp (req->method, "GET") == 0 ? req->path : "/ui/");
+        //  Back here after signing in: the path and its arguments, encoded
+        //  as one value (a POST goes back to the overview).
+        bool get = strcmp (req->method, "GET") == 0;
+        char here [GW_MAX_PATH * 3], next [sizeof here * 3 + 20];
+        s_urlencode (get ? req->path : "/ui/", here, sizeof here, true);
+        for (size_t i = 0; get && i < req->nargs; i++) {
+            size_t n = strlen (here);
+            snprintf (here + n, sizeof here - n, "%s", i ? "&" : "?");
+            s_urlencode (req->args [i].name, here + strlen (here), sizeof here - strlen (here), false);
+            n = strlen (here);
+            snprintf (here + n, sizeof here - n, "=");
+            s_urlencode (req->args [i].value ? req->args [i].value : "", here + strlen (here), sizeof here - strlen (here),
+                         false);
+        }
+        s_urlencode (here, stpcpy (next, "/ui/signin?next="), sizeof next - 16, false);
         gateway_redirect (req, next);
         return false;
     }
@@ -385,8 +414,12 @@ gateway_set_header (gw_req_t *req, const char *name, const char *fmt, ...)
 void
 gateway_redirect (gw_req_t *req, const char *location)
 {
-    //  Only to a path here: never "//host" or a scheme.
-    if (location [0] != '/' || location [1] == '/' || location [1] == '\\')
+    //  Only to a path here: never "//host", "/\\host" or a scheme, nor
+    //  with a control character a browser would drop ("/\t/host").
+    bool control = false;
+    for (const unsigned char *c = (const unsigned char *) location; *c; c++)
+        control = control || *c < 0x20 || *c == 0x7f;
+    if (location [0] != '/' || location [1] == '/' || location [1] == '\\' || control)
         location = "/ui/";
     gateway_set_header (req, "Location", "%s", location);
     free (req->resp);

@@ -142,8 +142,8 @@ const db_stmt_t web_warnings_sql = { "web_warnings",
     "   from observations o where o.batch_id in (select id from wb where whole))"
     " select distinct wb.batch_key, wb.w ->> 'message' from wb left join r on wb.whole and r.batch_id = wb.id"
     "   and r.n = (wb.w ->> 'row')::int"
-    " where strpos (wb.w ->> 'message', $1) > 0 or r.data_element = $1 or (r.data_element = $2 and $2 <> '')"
-    " order by 1, 2", 2 };
+    " where wb.w ->> 'message' ~ $3 or r.data_element = $1 or (r.data_element = $2 and $2 <> '')"
+    " order by 1, 2", 3 };
 
 // ---------------------------------------------------------------------
 //  web_area.c
@@ -208,7 +208,8 @@ const db_stmt_t web_subscriptions_listed_sql = { "web_subscriptions_listed",
     " where active and ($1::bigint is null or owner_key = $1::bigint) order by id", 1 };
 
 const db_stmt_t web_silence_end_sql = { "web_silence_end",
-    "update silences set until = now () where id = $1::bigint and until > now () returning id", 1 };
+    "update silences set until = now () where id = $1::bigint and until > now ()"
+    " and ($2::text is null or created_by = $2) returning id", 2 };
 
 const db_stmt_t web_unsubscribe_sql = { "web_unsubscribe",
     "update subscriptions set active = false where id = $1::bigint and active"

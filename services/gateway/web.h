@@ -29,6 +29,18 @@ void web_open (htmlbuf_t *b, gw_req_t *req, const char *title, const char *secti
 //  Closes the page and sets it as the response (200).
 void web_close (htmlbuf_t *b, gw_req_t *req);
 
+//  Closes the page and sets it, unless a section already set an error
+//  page (req->status): then the half-made page is dropped.
+void web_finish (htmlbuf_t *b, gw_req_t *req);
+
+//  Appends text as one URL path segment or query value: percent-encoded
+//  (all but A-Z a-z 0-9 - . _ ~), so safe in an href as well.
+void web_url (htmlbuf_t *b, const char *text);
+
+//  Appends text as one CSV field, quoted (and its quotes doubled) when it
+//  holds a comma, a quote or a line break.
+void web_csv (htmlbuf_t *b, const char *text);
+
 //  Sets an error page: status, and a message saying what to do.
 void web_error (gw_req_t *req, unsigned int status, const char *message);
 

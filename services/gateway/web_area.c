@@ -112,7 +112,7 @@ s_spine (htmlbuf_t *b, const PGresult *r, const char *area)
         htmlbuf_append (b, "<tr data-indicator=\"");
         htmlbuf_html (b, PQgetvalue (r, i, 1));
         htmlbuf_append (b, "\"><th scope=\"row\"><a href=\"/ui/indicators/");
-        htmlbuf_html (b, PQgetvalue (r, i, 1));
+        web_url (b, PQgetvalue (r, i, 1));
         htmlbuf_printf (b, "?area=%s\">", area);
         htmlbuf_html (b, PQgetvalue (r, i, 2));
         htmlbuf_printf (b, "</a></th><td data-period=\"%s\">", PQgetvalue (r, i, 5));
@@ -151,7 +151,7 @@ s_alerts (htmlbuf_t *b, gw_req_t *req, const char *area)
             htmlbuf_append (b, "<tr><td>");
             htmlbuf_html (b, PQgetvalue (r, i, 0));
             htmlbuf_append (b, "</td><td><a href=\"/ui/indicators/");
-            htmlbuf_html (b, PQgetvalue (r, i, 1));
+            web_url (b, PQgetvalue (r, i, 1));
             htmlbuf_printf (b, "?area=%s\">", area);
             htmlbuf_html (b, *PQgetvalue (r, i, 2) ? PQgetvalue (r, i, 2) : PQgetvalue (r, i, 1));
             htmlbuf_append (b, "</a></td><td>");
@@ -199,7 +199,7 @@ web_area (gw_req_t *req)
         s_matrix (&b, r);
         s_alerts (&b, req, area);
         s_spine (&b, r, area);
-        web_close (&b, req);
+        web_finish (&b, req);
     }
     else
         htmlbuf_free (&b);

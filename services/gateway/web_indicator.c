@@ -12,6 +12,7 @@
 #include "svgchart.h"
 #include "verdict.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,12 +176,12 @@ s_table (htmlbuf_t *b, const PGresult *s, const char *unit, const char *code, co
         htmlbuf_append (b, "<a class=\"download\" id=\"download-");
         htmlbuf_append (b, formats [f]);
         htmlbuf_append (b, "\" href=\"/ui/indicators/");
-        htmlbuf_html (b, code);
+        web_url (b, code);
         htmlbuf_printf (b, "/data?format=%s&amp;area=%s&amp;breakdown=%s\">%s</a> · ", formats [f], area, breakdown,
                         f ? "JSON" : "CSV");
     }
     htmlbuf_append (b, "<a class=\"download\" id=\"download-fhir\" href=\"/ui/indicators/");
-    htmlbuf_html (b, code);
+    web_url (b, code);
     htmlbuf_printf (b, "/report?format=fhir&amp;org_unit=%s&amp;breakdown=%s\">FHIR</a></p>", area, breakdown);
     htmlbuf_append (b, "<div class=\"scroll\"><table class=\"data\" id=\"figures\"><thead><tr>");
     const char *heads [] = { "Period", "Value", "95% CI low", "95% CI high", "Numerator", "Denominator", "Status",
@@ -221,7 +222,7 @@ s_compare_table (htmlbuf_t *b, const PGresult *r, const svgchart_bar_t *bars, co
     htmlbuf_append (b, "</th></tr></thead><tbody>");
     for (int i = 0; i < n; i++) {
         htmlbuf_printf (b, "<tr data-area=\"%s\"><th scope=\"row\"><a href=\"/ui/indicators/", PQgetvalue (r, i, 0));
-        htmlbuf_html (b, code);
+        web_url (b, code);
         htmlbuf_printf (b, "?area=%s\">", PQgetvalue (r, i, 0));
         htmlbuf_html (b, PQgetvalue (r, i, 1));
         htmlbuf_append (b, "</a></th><td>");
@@ -341,7 +342,9 @@ s_inequalities (htmlbuf_t *b, gw_req_t *req, const PGresult *def, const char *ar
         svgchart_bars (b, bars, (size_t) n, &(svgchart_bars_options_t) { 720, "Values by group", unit, NAN, NULL });
         htmlbuf_append (b, "</figure>");
         if (hi >= 0 && lo >= 0 && hi != lo) {
-            htmlbuf_printf (b, "<p class=\"gap\" data-dimension=\"%s\">Gap: <strong>", PQgetvalue (r, i, 0));
+            htmlbuf_append (b, "<p class=\"gap\" data-dimension=\"");
+            htmlbuf_html (b, PQgetvalue (r, i, 0));
+            htmlbuf_append (b, "\">Gap: <strong>");
             web_figure (b, bars [hi].value - bars [lo].value, strcmp (unit, "percent") == 0 ? "percentage_points" : unit);
             htmlbuf_append (b, "</strong> between ");
             htmlbuf_html (b, bars [hi].label);
@@ -383,10 +386,19 @@ s_about (htmlbuf_t *b, gw_req_t *req, const PGresult *def, const PGresult *s)
     htmlbuf_html (b, PQgetvalue (def, 0, 9));
     htmlbuf_append (b, "</dd></dl><h3>Data quality</h3><ul class=\"warnings\" id=\"warnings\">");
     int shown = 0;
-    const char *p [2] = { PQgetvalue (def, 0, 14), PQgetvalue (def, 0, 15) };
     //  A warning names its batch row; in a batch where every row was
     //  written (none rejected or unchanged), row n is the batch's n-th
-    //  observation.  Elsewhere only a warning that names the element counts.
+    //  observation.  Elsewhere only a warning that names the element counts,
+    //  as a whole code ("pi-22" is not in "pi-2257" nor "pi-22-england").
+    char pattern [200] = "(^|[^a-z0-9-])";
+    size_t n = strlen (pattern);
+    for (const char *c = PQgetvalue (def, 0, 14); *c && n + 20 < sizeof pattern; c++) {
+        if (!isalnum ((unsigned char) *c))
+            pattern [n++] = '\\';
+        pattern [n++] = *c;
+    }
+    snprintf (pattern + n, sizeof pattern - n, "([^a-z0-9-]|$)");
+    const char *p [3] = { PQgetvalue (def, 0, 14), PQgetvalue (def, 0, 15), pattern };
     PGresult *w = web_query_stmt (req, &web_warnings_sql, p);
     for (int i = 0; w && i < PQntuples (w); i++, shown++) {
         htmlbuf_append (b, "<li>");
@@ -445,7 +457,7 @@ web_indicator (gw_req_t *req)
     s_inequalities (&b, req, def, area_code);
     s_table (&b, s, PQgetvalue (def, 0, 4), PQgetvalue (def, 0, 0), area_code, breakdown);
     s_about (&b, req, def, s);
-    web_close (&b, req);
+    web_finish (&b, req);
     PQclear (def);
     PQclear (area);
     PQclear (s);
@@ -461,12 +473,13 @@ s_csv (htmlbuf_t *b, const PGresult *s, const char *code, const char *area, cons
         htmlbuf_printf (b, ",%s", s_series_cols [c]);
     htmlbuf_append (b, "\r\n");
     for (int i = 0; i < PQntuples (s); i++) {
-        htmlbuf_printf (b, "%s,%s,%s", code, area, breakdown);
+        web_csv (b, code);
+        htmlbuf_printf (b, ",%s,%s", area, breakdown);
         for (int c = 0; c <= C_TARGET; c++) {
             double v = web_num (s, i, c);
             htmlbuf_append (b, ",");
             if (c == C_PERIOD || c == C_STATUS || c == C_BENCH)
-                htmlbuf_append (b, PQgetvalue (s, i, c));
+                web_csv (b, PQgetvalue (s, i, c));
             else if (isfinite (v))
                 htmlbuf_number (b, v);
         }
@@ -514,7 +527,13 @@ web_indicator_data (gw_req_t *req)
         if (text)
             req->content_type = "text/csv; charset=utf-8";
     }
-    gateway_set_header (req, "Content-Disposition", "attachment; filename=\"%s-%s-%s.%s\"", code, area, breakdown, format);
+    //  The file's name from the codes, with anything but [A-Za-z0-9._-] as "_".
+    char name [200];
+    snprintf (name, sizeof name, "%s-%s-%s.%s", code, area, breakdown, format);
+    for (char *c = name; *c; c++)
+        if (!strchr ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *c))
+            *c = '_';
+    gateway_set_header (req, "Content-Disposition", "attachment; filename=\"%s\"", name);
     PQclear (def);
     PQclear (s);
 }

@@ -20,6 +20,14 @@ s_can_manage (gw_req_t *req)
     return strcmp (req->key.role, "admin") == 0 || strcmp (req->key.role, "subscriber") == 0;
 }
 
+//  Who a silence made here is by: the key's label, else its role (as the
+//  API records it).
+static const char *
+s_creator (gw_req_t *req)
+{
+    return req->key.label [0] ? req->key.label : req->key.role;
+}
+
 static void
 s_cells (htmlbuf_t *b, const PGresult *r, int row, int from, int to)
 {
@@ -55,7 +63,7 @@ s_firing (htmlbuf_t *b, gw_req_t *req)
         htmlbuf_append (b, "\"><th scope=\"row\">");
         if (*PQgetvalue (r, i, 0)) {
             htmlbuf_append (b, "<a href=\"/ui/indicators/");
-            htmlbuf_html (b, PQgetvalue (r, i, 0));
+            web_url (b, PQgetvalue (r, i, 0));
             htmlbuf_append (b, "\">");
             htmlbuf_html (b, PQgetvalue (r, i, 1));
             htmlbuf_append (b, "</a>");
@@ -104,7 +112,7 @@ s_resolved_and_silences (htmlbuf_t *b, gw_req_t *req)
         htmlbuf_append (b, "<tr>");
         s_cells (b, r, i, 0, 3);
         htmlbuf_append (b, "<td>");
-        if (s_can_manage (req)) {
+        if (s_can_manage (req) && (strcmp (req->key.role, "admin") == 0 || strcmp (PQgetvalue (r, i, 3), s_creator (req)) == 0)) {
             htmlbuf_printf (b, "<form method=\"post\" action=\"/ui/silences/%s/end\">", PQgetvalue (r, i, 4));
             web_csrf (b, req);
             htmlbuf_append (b, "<button type=\"submit\">End now</button></form>");
@@ -201,9 +209,8 @@ web_silence (gw_req_t *req)
         *t = ' ';
     strncat (until, strlen (until) > 0 ? "+00" : "", sizeof until - strlen (until) - 1);
     json_t *created = NULL;
-    subscription_rc_t rc = subscription_silence (gateway_db (req->gw), matcher, until, false, reason,
-                                                 req->key.label [0] ? req->key.label : req->key.role, &created, err,
-                                                 sizeof err);
+    subscription_rc_t rc = subscription_silence (gateway_db (req->gw), matcher, until, false, reason, s_creator (req),
+                                                 &created, err, sizeof err);
     json_decref (created);
     if (rc == SUBSCRIPTION_OK)
         gateway_redirect (req, "/ui/alerts");
@@ -219,7 +226,8 @@ web_silence_end (gw_req_t *req)
         s_alerts_page (req, "A silence id is a number.");
         return;
     }
-    const char *p [1] = { id };
+    //  A subscriber ends the silences it made; an admin any.
+    const char *p [2] = { id, strcmp (req->key.role, "admin") == 0 ? NULL : s_creator (req) };
     PGresult *r = web_query_stmt (req, &web_silence_end_sql, p);
     if (!r)
         return;
@@ -230,7 +238,7 @@ web_silence_end (gw_req_t *req)
         gateway_redirect (req, "/ui/alerts");
     }
     else
-        s_alerts_page (req, "No silence in force has that id.");
+        s_alerts_page (req, "No silence of yours in force has that id.");
 }
 
 void
@@ -323,7 +331,11 @@ s_completeness (htmlbuf_t *b, gw_req_t *req, const char *partner)
         if (!c)
             break;
         long want = atol (PQgetvalue (c, 0, 0)), got = atol (PQgetvalue (c, 0, 1));
-        htmlbuf_printf (b, "<tr data-partner=\"%s\" data-frequency=\"%s\">", PQgetvalue (g, i, 0), PQgetvalue (g, i, 1));
+        htmlbuf_append (b, "<tr data-partner=\"");
+        htmlbuf_html (b, PQgetvalue (g, i, 0));
+        htmlbuf_append (b, "\" data-frequency=\"");
+        htmlbuf_html (b, PQgetvalue (g, i, 1));
+        htmlbuf_append (b, "\">");
         s_cells (b, g, i, 0, 1);
         htmlbuf_printf (b, "<td>%s</td><td class=\"num\">%ld</td><td class=\"num\">%ld</td><td class=\"num%s\">%ld</td></tr>",
                         code, want, got, want > got ? " missing" : "", want - got);

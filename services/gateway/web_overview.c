@@ -92,7 +92,7 @@ s_cell (htmlbuf_t *b, json_t *cell, const char *code, const char *org, const cha
     htmlbuf_printf (b, "<td class=\"cell c-%s\" data-area=\"%s\" data-period=\"", verdict ? verdict : "none", org);
     htmlbuf_html (b, period);
     htmlbuf_append (b, "\"><a href=\"/ui/indicators/");
-    htmlbuf_html (b, code);
+    web_url (b, code);
     htmlbuf_printf (b, "?area=%s\">", org);
     web_figure (b, json_is_number (value) ? json_number_value (value) : NAN, unit);
     htmlbuf_printf (b, " <span class=\"sym\" title=\"%s\">%s</span><span class=\"sr\"> ", verdict_words (verdict) ?: "",
@@ -144,7 +144,7 @@ web_overview (gw_req_t *req)
         htmlbuf_append (&b, "<tr data-indicator=\"");
         htmlbuf_html (&b, code);
         htmlbuf_append (&b, "\"><th scope=\"row\"><a href=\"/ui/indicators/");
-        htmlbuf_html (&b, code);
+        web_url (&b, code);
         htmlbuf_append (&b, "\">");
         htmlbuf_html (&b, PQgetvalue (r, i, 2));
         htmlbuf_append (&b, "</a></th>");
@@ -156,5 +156,5 @@ web_overview (gw_req_t *req)
     }
     htmlbuf_append (&b, "</tbody></table></div>");
     PQclear (r);
-    web_close (&b, req);
+    web_finish (&b, req);
 }

@@ -78,6 +78,40 @@ web_close (htmlbuf_t *b, gw_req_t *req)
 }
 
 void
+web_finish (htmlbuf_t *b, gw_req_t *req)
+{
+    if (req->status)
+        htmlbuf_free (b);
+    else
+        web_close (b, req);
+}
+
+void
+web_url (htmlbuf_t *b, const char *text)
+{
+    for (const unsigned char *c = (const unsigned char *) (text ? text : ""); *c; c++) {
+        if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr ("-._~", *c))
+            htmlbuf_appendn (b, (const char *) c, 1);
+        else
+            htmlbuf_printf (b, "%%%02X", *c);
+    }
+}
+
+void
+web_csv (htmlbuf_t *b, const char *text)
+{
+    text = text ? text : "";
+    if (!strpbrk (text, ",\"\r\n")) {
+        htmlbuf_append (b, text);
+        return;
+    }
+    htmlbuf_append (b, "\"");
+    for (const char *c = text; *c; c++)
+        htmlbuf_append (b, *c == '"' ? "\"\"" : (char [2]) { *c, 0 });
+    htmlbuf_append (b, "\"");
+}
+
+void
 web_error (gw_req_t *req, unsigned int status, const char *message)
 {
     htmlbuf_t b = HTMLBUF_INIT;
@@ -305,10 +339,11 @@ web_signin (gw_req_t *req)
     if (!gateway_form (req, "next", next, sizeof next))
         next [0] = '\0';
     //  Another site may not sign a browser in (login CSRF): an Origin, when
-    //  sent, must be this gateway.
+    //  sent, must be this gateway ("null", from a sandboxed or data: page,
+    //  is not).
     const char *origin = gateway_header (req, "Origin"), *host = gateway_header (req, "Host");
     const char *o = origin ? strstr (origin, "://") : NULL;
-    if (origin && strcmp (origin, "null") && (!o || !host || strcmp (o + 3, host))) {
+    if (origin && (!o || !host || strcmp (o + 3, host))) {
         s_signin_page (req, 403, "This form must be sent from carewatch's own sign-in page.", next);
         return;
     }

@@ -5,6 +5,7 @@
 #include "check.h"
 #include "gateway.h"
 #include "websession.h"
+#include "web.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -102,6 +103,41 @@ s_web (void)
     gateway_set_header (r, "X-Test", "a\r\nSet-Cookie: b");
     CHECK_STR (r->out [1].value, "a  Set-Cookie: b");
     s_free (r);
+    const char *away [] = { "/\t/evil.example/", "/\\evil.example", "https://evil.example/", "/ui/\n" };
+    for (size_t i = 0; i < 4; i++) {
+        r = s_req ("GET", "/ui");
+        gateway_redirect (r, away [i]);
+        CHECK_STR (r->out [0].value, "/ui/");
+        s_free (r);
+    }
+    //  Codes in links are percent-encoded; CSV fields quoted when they must be.
+    htmlbuf_t hb = HTMLBUF_INIT;
+    web_url (&hb, "pi-2257");
+    htmlbuf_append (&hb, " ");
+    web_url (&hb, "a b?c#d/\"e%");
+    CHECK_STR (hb.data, "pi-2257 a%20b%3Fc%23d%2F%22e%25");
+    htmlbuf_free (&hb);
+    web_csv (&hb, "plain");
+    htmlbuf_append (&hb, "|");
+    web_csv (&hb, "a,b \"q\"\nx");
+    CHECK_STR (hb.data, "plain|\"a,b \"\"q\"\"\nx\"");
+    htmlbuf_free (&hb);
+    //  Sign-in refuses a form from another origin, "null" included (a
+    //  sandboxed frame or a data: page), before any key is looked up.
+    const char *origins [] = { "null", "http://evil.example" };
+    for (size_t i = 0; i < 2; i++) {
+        r = s_req ("POST", "/ui/signin");
+        r->headers [r->nheaders++] = (gw_kv_t) { "Content-Length", "20" };
+        r->headers [r->nheaders++] = (gw_kv_t) { "Origin", origins [i] };
+        CHECK_INT (s_check (r), 0);
+        r->body = strdup ("key=cw_attackers_key");
+        r->len = strlen (r->body);
+        gateway_run (r);
+        CHECK_INT (r->status, 403);
+        CHECK_INT (r->nout, 0);         //  no session cookie
+        free (r->body);
+        s_free (r);
+    }
     //  The session cookie among others.
     char tok [64];
     CHECK (websession_cookie ("a=1; cw_session=abc; b=2", "cw_session", tok, sizeof tok));
