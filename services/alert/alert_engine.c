@@ -289,24 +289,24 @@ s_series_payload (alert_engine_t *self, PGresult *r, const char *indicator, cons
     int rows = PQntuples (r);
     json_t *last = json_array ();
     for (int i = rows - 1; i >= 0; i--)
-        json_array_append_new (last, json_pack ("{s:s, s:o, s:s}", "period", PQgetvalue (r, i, 0),
-            "value", PQgetisnull (r, i, 1) ? json_null () : json_real (atof (PQgetvalue (r, i, 1))),
-            "status", PQgetvalue (r, i, 2)));
-    const char *period = PQgetvalue (r, 0, 0);
+        json_array_append_new (last, json_pack ("{s:s, s:o, s:s}", "period", PQgetvalue (r, i, SERIES_PERIOD),
+            "value", PQgetisnull (r, i, SERIES_VALUE) ? json_null () : json_real (atof (PQgetvalue (r, i, SERIES_VALUE))),
+            "status", PQgetvalue (r, i, SERIES_STATUS)));
+    const char *period = PQgetvalue (r, 0, SERIES_PERIOD);
     json_t *payload = json_pack ("{s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:s, s:s, s:o, s:o, s:s,"
                                  " s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:{s:s, s:s, s:s}}",
-        "indicator", "code", indicator, "name", PQgetvalue (r, 0, 11), "domain", PQgetvalue (r, 0, 12),
-            "owner", PQgetvalue (r, 0, 13), "unit", PQgetvalue (r, 0, 14), "polarity", PQgetvalue (r, 0, 15),
+        "indicator", "code", indicator, "name", PQgetvalue (r, 0, SERIES_NAME), "domain", PQgetvalue (r, 0, SERIES_DOMAIN),
+            "owner", PQgetvalue (r, 0, SERIES_OWNER), "unit", PQgetvalue (r, 0, SERIES_UNIT), "polarity", PQgetvalue (r, 0, SERIES_POLARITY),
         "org_unit", org, "breakdown", breakdown, "period", period,
-        "value", PQgetisnull (r, 0, 1) ? json_null () : json_real (atof (PQgetvalue (r, 0, 1))),
-        "target", PQgetisnull (r, 0, 17) ? json_null () : json_string (PQgetvalue (r, 0, 17)),
-        "status", PQgetvalue (r, 0, 2), "short_trend", PQgetvalue (r, 0, 3),
-        "annual_trend", PQgetvalue (r, 0, 4),
-        "england", PQgetisnull (r, 0, 6) ? json_null () : json_real (atof (PQgetvalue (r, 0, 6))),
-        "benchmark", PQgetvalue (r, 0, 5),
-        "spc_variation", PQgetisnull (r, 0, 7) ? json_null () : json_string (PQgetvalue (r, 0, 7)),
-        "spc_assurance", PQgetisnull (r, 0, 8) ? json_null () : json_string (PQgetvalue (r, 0, 8)),
-        "commentary", PQgetisnull (r, 0, 18) ? json_null () : json_string (PQgetvalue (r, 0, 18)),
+        "value", PQgetisnull (r, 0, SERIES_VALUE) ? json_null () : json_real (atof (PQgetvalue (r, 0, SERIES_VALUE))),
+        "target", PQgetisnull (r, 0, SERIES_TARGET_TEXT) ? json_null () : json_string (PQgetvalue (r, 0, SERIES_TARGET_TEXT)),
+        "status", PQgetvalue (r, 0, SERIES_STATUS), "short_trend", PQgetvalue (r, 0, SERIES_SHORT_TREND),
+        "annual_trend", PQgetvalue (r, 0, SERIES_ANNUAL_TREND),
+        "england", PQgetisnull (r, 0, SERIES_ENGLAND) ? json_null () : json_real (atof (PQgetvalue (r, 0, SERIES_ENGLAND))),
+        "benchmark", PQgetvalue (r, 0, SERIES_BENCHMARK),
+        "spc_variation", PQgetisnull (r, 0, SERIES_VARIATION) ? json_null () : json_string (PQgetvalue (r, 0, SERIES_VARIATION)),
+        "spc_assurance", PQgetisnull (r, 0, SERIES_ASSURANCE) ? json_null () : json_string (PQgetvalue (r, 0, SERIES_ASSURANCE)),
+        "commentary", PQgetisnull (r, 0, SERIES_NOTE) ? json_null () : json_string (PQgetvalue (r, 0, SERIES_NOTE)),
         "last_periods", last,
         "links", "scorecard", "", "exceptions", "", "indicator", "");
     char link [512];
@@ -333,16 +333,19 @@ s_evaluate_series (alert_engine_t *self, const char *indicator, const char *org,
     if (!r)
         return -1;
     int rows = PQntuples (r);
-    if (rows == 0) {
+    if (rows == 0 || PQnfields (r) != SERIES_COLUMNS) {
+        if (rows)
+            snprintf (err, errlen, "alert_series_latest has %d columns, SERIES_COLUMNS says %d", PQnfields (r),
+                      SERIES_COLUMNS);
         PQclear (r);
-        return 0;
+        return rows ? -1 : 0;
     }
     const char *trends [6];
     for (int i = 0; i < rows; i++)
-        trends [i] = PQgetvalue (r, i, 3);
+        trends [i] = PQgetvalue (r, i, SERIES_SHORT_TREND);
     alert_series_t series = {
-        PQgetvalue (r, 0, 2), PQgetisnull (r, 0, 16) ? NULL : PQgetvalue (r, 0, 16),
-        PQgetisnull (r, 0, 7) ? NULL : PQgetvalue (r, 0, 7), PQgetvalue (r, 0, 5),
+        PQgetvalue (r, 0, SERIES_STATUS), PQgetisnull (r, 0, SERIES_TARGET_KIND) ? NULL : PQgetvalue (r, 0, SERIES_TARGET_KIND),
+        PQgetisnull (r, 0, SERIES_VARIATION) ? NULL : PQgetvalue (r, 0, SERIES_VARIATION), PQgetvalue (r, 0, SERIES_BENCHMARK),
         trends, (size_t) rows, self->worsening_periods
     };
     const char *ancestors [8];
@@ -351,7 +354,7 @@ s_evaluate_series (alert_engine_t *self, const char *indicator, const char *org,
     int transitions = 0;
     //  The catalogue may switch a rule off for an indicator:
     //  "alert": {"off_target": false}.
-    json_t *overrides = json_loads (PQgetvalue (r, 0, 19), 0, NULL);
+    json_t *overrides = json_loads (PQgetvalue (r, 0, SERIES_ALERT_OVERRIDES), 0, NULL);
     //  The series' alert states, every rule in one query.
     PGresult *a = db_exec_stmt (self->db, &alert_series_states_sql, p, DB_TUPLES, err, errlen);
     if (!a) {
@@ -369,10 +372,10 @@ s_evaluate_series (alert_engine_t *self, const char *indicator, const char *org,
         alert_action_t action = alert_transition (state, holds);
         if (action == ALERT_NONE)
             continue;
-        const char *period = PQgetvalue (r, 0, 0);
+        const char *period = PQgetvalue (r, 0, SERIES_PERIOD);
         json_t *payload = s_series_payload (self, r, indicator, org, breakdown);
         alert_facts_t facts = { alert_rule_name ((alert_rule_t) rule), self->severity [rule], indicator,
-                                PQgetvalue (r, 0, 12), PQgetvalue (r, 0, 13), org, ancestors, nanc, NULL };
+                                PQgetvalue (r, 0, SERIES_DOMAIN), PQgetvalue (r, 0, SERIES_OWNER), org, ancestors, nanc, NULL };
         int rc = s_transition (self, (alert_rule_t) rule, action, indicator, org, breakdown, period,
                                &facts, payload, err, errlen);
         json_decref (payload);

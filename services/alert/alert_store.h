@@ -14,6 +14,14 @@ extern const db_stmt_t alert_notification_add_sql;
 extern const db_stmt_t alert_upsert_sql;
 extern const db_stmt_t alert_transition_add_sql;
 extern const db_stmt_t alert_series_latest_sql;
+
+//  alert_series_latest_sql's columns, by name (a row per period, latest first).
+enum {
+    SERIES_PERIOD, SERIES_VALUE, SERIES_STATUS, SERIES_SHORT_TREND, SERIES_ANNUAL_TREND, SERIES_BENCHMARK,
+    SERIES_ENGLAND, SERIES_VARIATION, SERIES_ASSURANCE, SERIES_CI_LOW, SERIES_CI_HIGH, SERIES_NAME, SERIES_DOMAIN,
+    SERIES_OWNER, SERIES_UNIT, SERIES_POLARITY, SERIES_TARGET_KIND, SERIES_TARGET_TEXT, SERIES_NOTE,
+    SERIES_ALERT_OVERRIDES, SERIES_COLUMNS
+};
 extern const db_stmt_t alert_series_states_sql;
 extern const db_stmt_t alert_lock_sql;
 extern const db_stmt_t alert_silences_active_sql;
