@@ -290,6 +290,9 @@ s_web_session (gw_req_t *req)
                          false);
         }
         s_urlencode (here, stpcpy (next, "/ui/signin?next="), sizeof next - 16, false);
+        //  A Location header holds 511 bytes: a longer way back is dropped.
+        if (strlen (next) >= sizeof req->out [0].value)
+            snprintf (next, sizeof next, "/ui/signin");
         gateway_redirect (req, next);
         return false;
     }
