@@ -34,6 +34,11 @@ websession_create (db_t *db, long long key_id, int hours, char *token, char *csr
     if (!r)
         return -1;
     PQclear (r);
+    //  Housekeeping: sessions over a day past their end go.
+    r = db_exec (db, "delete from web_sessions where expires_at < now () - interval '1 day'", 0, NULL, DB_COMMAND,
+                 err, errlen);
+    if (r)
+        PQclear (r);
     return 0;
 }
 
