@@ -8,6 +8,7 @@
 #include "signlink.h"
 #include "utf8.h"
 #include "websession.h"
+#include "web.h"
 
 #include <sodium.h>
 #include <stdarg.h>
@@ -298,7 +299,10 @@ s_web_session (gw_req_t *req)
     }
     req->authed = req->session = true;
     if (!(s_role_bit (req->key.role) & req->route->roles)) {
-        gateway_problem (req, 403, "Forbidden", "a %s key may not %s %s", req->key.role, req->method, req->path);
+        //  A person gets a page saying so, with the navigation they may use.
+        char msg [200];
+        snprintf (msg, sizeof msg, "Signed in with a %s key, you may not open this page.", req->key.role);
+        web_error (req, 403, msg);
         return false;
     }
     return true;

@@ -115,7 +115,8 @@ void
 web_error (gw_req_t *req, unsigned int status, const char *message)
 {
     htmlbuf_t b = HTMLBUF_INIT;
-    web_open (&b, req, status == 404 ? "Not found" : status == 503 ? "Try again" : "Something is wrong", NULL);
+    web_open (&b, req, status == 404 ? "Not found" : status == 503 ? "Try again" : status == 403 ? "Not for your role"
+              : "Something is wrong", NULL);
     htmlbuf_append (&b, "<p class=\"error\" role=\"alert\">");
     htmlbuf_html (&b, message);
     htmlbuf_append (&b, "</p><p><a href=\"/ui/\">Back to the overview</a></p>");

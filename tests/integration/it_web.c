@@ -352,6 +352,10 @@ s_phone_and_signout (void)
                       " r.dataset.partner != 'dmbc-corp').length"), 0);
     CHECK_INT (s_num ("document.querySelectorAll('nav a[href=\"/ui/\"]').length"), 0);
     CHECK_INT (s_num ("fetch('/ui/').then(r => r.status)"), 403);
+    s_open ("/ui/alerts");
+    char *refused = s_str ("document.querySelector('main').textContent");
+    CHECK_CONTAINS (refused, "Signed in with a partner key, you may not open this page.");
+    free (refused);
 }
 
 int
