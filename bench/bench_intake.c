@@ -501,8 +501,11 @@ main (void)
     double peak = sm.max;
     printf ("\n");
     bench_row_header ();
-    bench_row ("intake rows/s (ZMQ SubmitBatch)", sr, "rows/s", "COPY rows/s", sc, sq.median, ">= 0.5",
-               sq.median >= 0.5 ? "met" : "MISSED");
+    //  Against COPY into observations (informational since issue 16: the
+    //  baseline's own table got cheaper when migration 0012 dropped its
+    //  per-row foreign keys, so this ratio fell while intake went up; the
+    //  goals are the plain-COPY ceiling and rows/s below).
+    bench_row ("intake rows/s (ZMQ SubmitBatch)", sr, "rows/s", "COPY rows/s", sc, sq.median, "-", "");
     //  Against the physical ceiling (issue 16): COPY into a plain table;
     //  the goal is 150,000 rows/s and at least 0.2 of the ceiling.
     bench_stat_t sp = bench_stat (plain_rate, reps), spq = bench_stat (plain_ratio, reps);
@@ -517,7 +520,7 @@ main (void)
         hi [k] = bench_stat (http_intake_mb [k], reps);
         hg [k] = bench_stat (http_gateway_mb [k], reps);
         bench_row (k ? "intake rows/s (HTTP CSV)" : "intake rows/s (HTTP JSON)", hr [k], "rows/s", "COPY rows/s",
-                   sc, hq [k].median, ">= 0.4", hq [k].median >= 0.4 ? "met" : "MISSED");
+                   sc, hq [k].median, "-", "");
         bench_row (k ? "  HTTP CSV vs ZMQ" : "  HTTP JSON vs ZMQ", hr [k], "rows/s", "ZMQ rows/s", sr,
                    hz [k].median, "-", "");
         if (k == 1)
