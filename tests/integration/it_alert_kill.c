@@ -74,10 +74,10 @@ main (void)
         //  Its port was taken meanwhile (tests run side by side), so the
         //  receiver moved: the subscription follows it (alert reads the
         //  URL when it delivers).
-        char url [64], sql [160];
+        char url [64];
         snprintf (url, sizeof url, "http://127.0.0.1:%d/", r.port);
-        snprintf (sql, sizeof sql, "update subscriptions set url = '%s' where subscriber = 'down'", url);
-        CHECK_INT (db_run (it_db, sql, 0, NULL, err, sizeof err), 0);
+        const char *up [1] = { url };
+        CHECK_INT (db_run (it_db, "update subscriptions set url = $1 where subscriber = 'down'", 1, up, err, sizeof err), 0);
     }
     CHECK (harness_start (&h, "alert") > 0);
     CHECK (harness_ping (h.alert_control, 30000, NULL, NULL, 0) == 0);
