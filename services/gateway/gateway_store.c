@@ -189,7 +189,9 @@ const db_stmt_t web_area_name_sql = { "web_area_name",
 
 const db_stmt_t web_firing_sql = { "web_firing",
     "select a.indicator, coalesce (i.name, a.indicator), a.rule, count (*),"
-    " string_agg (coalesce (o.name, a.org_unit), ', ' order by o.name), to_char (max (a.fired_at), 'YYYY-MM-DD HH24:MI')"
+    " array_to_string ((array_agg (coalesce (o.name, a.org_unit) order by o.name)) [1:5], ', '),"
+    " to_char (max (a.fired_at), 'YYYY-MM-DD HH24:MI'),"
+    " array_to_string ((array_agg (coalesce (o.name, a.org_unit) order by o.name)) [6:], ', ')"
     " from alerts a left join indicators i on i.code = a.indicator left join org_units o on o.code = a.org_unit"
     " where a.state = 'firing' group by 1, 2, 3 order by 4 desc, 1, 3 limit 500", 0 };
 

@@ -74,7 +74,14 @@ s_firing (htmlbuf_t *b, gw_req_t *req)
         s_cells (b, r, i, 2, 2);
         htmlbuf_printf (b, "<td class=\"num\" data-value=\"%s\">%s</td><td class=\"areas\">", PQgetvalue (r, i, 3),
                         PQgetvalue (r, i, 3));
+        //  The first five areas; the rest behind a disclosure, so a group of
+        //  43 practices stays one line.
         htmlbuf_html (b, PQgetvalue (r, i, 4));
+        if (*PQgetvalue (r, i, 6)) {
+            htmlbuf_printf (b, "<details><summary>and %ld more</summary>", atol (PQgetvalue (r, i, 3)) - 5);
+            htmlbuf_html (b, PQgetvalue (r, i, 6));
+            htmlbuf_append (b, "</details>");
+        }
         htmlbuf_append (b, "</td>");
         s_cells (b, r, i, 5, 5);
         htmlbuf_append (b, "</tr>");
