@@ -75,6 +75,32 @@ htmlbuf_printf (htmlbuf_t *self, const char *format, ...)
 }
 
 void
+htmlbuf_csv (htmlbuf_t *self, const char *text)
+{
+    if (!text)
+        return;
+    const char *guard = *text && strchr ("=+-@\t\r", *text) ? "'" : "";
+    if (!strpbrk (text, ",\"\r\n")) {
+        htmlbuf_append (self, guard);
+        htmlbuf_append (self, text);
+        return;
+    }
+    htmlbuf_append (self, "\"");
+    htmlbuf_append (self, guard);
+    for (const char *run = text;;) {
+        const char *quote = strchr (run, '"');
+        if (!quote) {
+            htmlbuf_append (self, run);
+            break;
+        }
+        htmlbuf_appendn (self, run, (size_t) (quote - run) + 1);
+        htmlbuf_append (self, "\"");
+        run = quote + 1;
+    }
+    htmlbuf_append (self, "\"");
+}
+
+void
 htmlbuf_html (htmlbuf_t *self, const char *text)
 {
     if (!text)

@@ -35,6 +35,13 @@ void htmlbuf_printf (htmlbuf_t *self, const char *format, ...)
 //  attribute.  NULL appends nothing.
 void htmlbuf_html (htmlbuf_t *self, const char *text);
 
+//  Appends text as one RFC 4180 CSV field: quoted (its quotes doubled)
+//  when it holds a comma, a double quote, CR or LF, and with a leading
+//  apostrophe when it begins with =, +, -, @, tab or CR, so a spreadsheet
+//  does not run it as a formula (OWASP "CSV injection").  NULL appends
+//  nothing (an empty field).
+void htmlbuf_csv (htmlbuf_t *self, const char *text);
+
 //  Appends a number in the shortest form that reads back as the same
 //  double ("73", "49.5", "0.1", "1e+21"); NAN or infinity appends nothing.
 void htmlbuf_number (htmlbuf_t *self, double value);

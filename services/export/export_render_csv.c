@@ -42,27 +42,7 @@ static void
 s_text (s_csv_t *self, const char *text)
 {
     s_sep (self);
-    if (!text)
-        return;
-    const char *guard = *text && strchr ("=+-@\t\r", *text) ? "'" : "";
-    if (!strpbrk (text, ",\"\r\n")) {
-        htmlbuf_append (self->out, guard);
-        htmlbuf_append (self->out, text);
-        return;
-    }
-    htmlbuf_append (self->out, "\"");
-    htmlbuf_append (self->out, guard);
-    for (const char *run = text;;) {
-        const char *quote = strchr (run, '"');
-        if (!quote) {
-            htmlbuf_append (self->out, run);
-            break;
-        }
-        htmlbuf_appendn (self->out, run, (size_t) (quote - run) + 1);
-        htmlbuf_append (self->out, "\"");
-        run = quote + 1;
-    }
-    htmlbuf_append (self->out, "\"");
+    htmlbuf_csv (self->out, text);
 }
 
 //  Any JSON value as a field: strings as text, numbers raw, booleans as

@@ -138,6 +138,21 @@ size_t gateway_unescape (char *text);
 //  405, 411, 413).
 int gateway_request_check (gw_req_t *req);
 
+//  Whether text is a row id: 1 to 18 digits.
+bool gateway_is_id (const char *text);
+
+//  The GW_* bit of a role name ("reader" -> GW_READER), 0 for none.
+int gateway_role_bit (const char *role);
+
+//  Whether a request may have come from a page of this gateway: no Origin
+//  header, or one naming this gateway's Host ("null", from a sandboxed
+//  or data: page, does not).
+bool gateway_same_origin (gw_req_t *req);
+
+//  Percent-encodes text into out (all but A-Z a-z 0-9 - . _ ~, and / when
+//  slash), cut short to fit outlen.
+void gateway_urlencode (const char *text, char *out, size_t outlen, bool slash);
+
 //  Step 2: authenticates the caller (API key or signed link) and checks
 //  the route's roles.  Returns true when the request may go on, else sets
 //  the problem response (401, 403, 503).

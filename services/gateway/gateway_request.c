@@ -214,8 +214,15 @@ gateway_request_check (gw_req_t *req)
 // ---------------------------------------------------------------------
 //  Step 2: who is asking
 
-static int
-s_role_bit (const char *role)
+bool
+gateway_is_id (const char *text)
+{
+    size_t n = strlen (text);
+    return n >= 1 && n <= 18 && strspn (text, "0123456789") == n;
+}
+
+int
+gateway_role_bit (const char *role)
 {
     return strcmp (role, "partner") == 0 ? GW_PARTNER : strcmp (role, "subscriber") == 0 ? GW_SUBSCRIBER
          : strcmp (role, "reader") == 0 ? GW_READER : strcmp (role, "admin") == 0 ? GW_ADMIN : 0;
@@ -245,13 +252,11 @@ s_signed_link (gw_req_t *req)
     return true;
 }
 
-//  Percent-encodes text into out (all but A-Z a-z 0-9 - . _ ~, and / when
-//  slash), cut short at outlen.
-static void
-s_urlencode (const char *text, char *out, size_t outlen, bool slash)
+void
+gateway_urlencode (const char *text, char *out, size_t outlen, bool slash)
 {
     size_t n = 0;
-    for (const unsigned char *c = (const unsigned char *) text; *c && n + 4 < outlen; c++) {
+    for (const unsigned char *c = (const unsigned char *) text; *c && n + 3 < outlen; c++) {
         if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr ("-._~", *c)
         ||  (slash && *c == '/'))
             out [n++] = (char) *c;
@@ -280,17 +285,17 @@ s_web_session (gw_req_t *req)
         //  as one value (a POST goes back to the overview).
         bool get = strcmp (req->method, "GET") == 0;
         char here [GW_MAX_PATH * 3], next [sizeof here * 3 + 20];
-        s_urlencode (get ? req->path : "/ui/", here, sizeof here, true);
+        gateway_urlencode (get ? req->path : "/ui/", here, sizeof here, true);
         for (size_t i = 0; get && i < req->nargs; i++) {
             size_t n = strlen (here);
             snprintf (here + n, sizeof here - n, "%s", i ? "&" : "?");
-            s_urlencode (req->args [i].name, here + strlen (here), sizeof here - strlen (here), false);
+            gateway_urlencode (req->args [i].name, here + strlen (here), sizeof here - strlen (here), false);
             n = strlen (here);
             snprintf (here + n, sizeof here - n, "=");
-            s_urlencode (req->args [i].value ? req->args [i].value : "", here + strlen (here), sizeof here - strlen (here),
+            gateway_urlencode (req->args [i].value ? req->args [i].value : "", here + strlen (here), sizeof here - strlen (here),
                          false);
         }
-        s_urlencode (here, stpcpy (next, "/ui/signin?next="), sizeof next - 16, false);
+        gateway_urlencode (here, stpcpy (next, "/ui/signin?next="), sizeof next - 16, false);
         //  A Location header holds 511 bytes: a longer way back is dropped.
         if (strlen (next) >= sizeof req->out [0].value)
             snprintf (next, sizeof next, "/ui/signin");
@@ -298,7 +303,7 @@ s_web_session (gw_req_t *req)
         return false;
     }
     req->authed = req->session = true;
-    if (!(s_role_bit (req->key.role) & req->route->roles)) {
+    if (!(gateway_role_bit (req->key.role) & req->route->roles)) {
         //  A person gets a page saying so, with the navigation they may use.
         char msg [200];
         snprintf (msg, sizeof msg, "Signed in with a %s key, you may not open this page.", req->key.role);
@@ -340,7 +345,7 @@ gateway_authorize (gw_req_t *req)
         return false;
     }
     req->authed = true;
-    if (!(s_role_bit (req->key.role) & route->roles)) {
+    if (!(gateway_role_bit (req->key.role) & route->roles)) {
         gateway_problem (req, 403, "Forbidden", "a %s key may not %s %s", req->key.role, req->method, req->path);
         return false;
     }
@@ -351,7 +356,7 @@ gateway_authorize (gw_req_t *req)
 //  Step 4: the handler
 
 //  A form posted from a page of ours: the session's CSRF token is in the
-//  body, and an Origin, when the browser sends one, is this gateway.
+//  body, and the Origin is this gateway's.
 static bool
 s_csrf_ok (gw_req_t *req)
 {
@@ -359,13 +364,15 @@ s_csrf_ok (gw_req_t *req)
     if (!gateway_form (req, "csrf", token, sizeof token) || !req->csrf [0]
     ||  strlen (token) != strlen (req->csrf) || sodium_memcmp (token, req->csrf, strlen (token)) != 0)
         return false;
+    return gateway_same_origin (req);
+}
+
+bool
+gateway_same_origin (gw_req_t *req)
+{
     const char *origin = gateway_header (req, "Origin"), *host = gateway_header (req, "Host");
-    if (origin && strcmp (origin, "null") != 0) {
-        const char *o = strstr (origin, "://");
-        if (!host || !o || strcmp (o + 3, host) != 0)
-            return false;
-    }
-    return true;
+    const char *o = origin ? strstr (origin, "://") : NULL;
+    return !origin || (o && host && strcmp (o + 3, host) == 0);
 }
 
 size_t

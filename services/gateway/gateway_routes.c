@@ -104,7 +104,7 @@ s_get_batch (gw_req_t *req, const char *id)
 {
     char err [256];
     const char *p [2] = { id, strcmp (req->key.role, "partner") == 0 ? req->key.partner : NULL };
-    if (strspn (id, "0123456789") != strlen (id) || strlen (id) > 18) {
+    if (!gateway_is_id (id)) {
         gateway_problem (req, 400, "Bad Request", "a batch id is a number");
         return;
     }
@@ -326,7 +326,7 @@ s_post_subscription (gw_req_t *req)
 static void
 s_delete_subscription (gw_req_t *req, const char *id)
 {
-    if (strspn (id, "0123456789") != strlen (id) || strlen (id) > 18) {
+    if (!gateway_is_id (id)) {
         gateway_problem (req, 400, "Bad Request", "a subscription id is a number");
         return;
     }

@@ -22,6 +22,8 @@ const db_stmt_t gateway_values_sql = { "gateway_values",
     " and ($3::date is null or period_end >= $3::date) and ($4::date is null or period_end <= $4::date)"
     " and ($5::text is null or breakdown = $5) order by org_unit, breakdown, period_end) v", 5 };
 
+//  A subscription ends (the API's DELETE and the alerts page): a key ends
+//  its own; $2 NULL (an admin) any.
 const db_stmt_t gateway_delete_subscription_sql = { "gateway_delete_subscription",
     "update subscriptions set active = false where id = $1::bigint and active"
     " and ($2::bigint is null or owner_key = $2::bigint) returning id", 2 };
@@ -181,9 +183,6 @@ const db_stmt_t web_alerts_sql = { "web_alerts",
     " from alerts a left join indicators i on i.code = a.indicator where a.state = 'firing'"
     " and a.org_unit = $1 order by a.fired_at desc, a.id limit 200", 1 };
 
-const db_stmt_t web_area_name_sql = { "web_area_name",
-    "select name, level from org_units where code = $1", 1 };
-
 // ---------------------------------------------------------------------
 //  web_manage.c
 
@@ -213,9 +212,6 @@ const db_stmt_t web_silence_end_sql = { "web_silence_end",
     "update silences set until = now () where id = $1::bigint and until > now ()"
     " and ($2::text is null or created_by = $2) returning id", 2 };
 
-const db_stmt_t web_unsubscribe_sql = { "web_unsubscribe",
-    "update subscriptions set active = false where id = $1::bigint and active"
-    " and ($2::bigint is null or owner_key = $2::bigint) returning id", 2 };
 
 const db_stmt_t web_batches_sql = { "web_batches",
     "select id, partner, batch_key, to_char (received_at, 'YYYY-MM-DD HH24:MI'), format, accepted, rejected,"

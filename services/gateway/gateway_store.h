@@ -33,14 +33,12 @@ extern const db_stmt_t web_warnings_sql;
 extern const db_stmt_t web_tree_sql;
 extern const db_stmt_t web_spine_rows_sql;
 extern const db_stmt_t web_alerts_sql;
-extern const db_stmt_t web_area_name_sql;
 //  web_manage.c
 extern const db_stmt_t web_firing_sql;
 extern const db_stmt_t web_resolved_sql;
 extern const db_stmt_t web_silences_active_sql;
 extern const db_stmt_t web_subscriptions_listed_sql;
 extern const db_stmt_t web_silence_end_sql;
-extern const db_stmt_t web_unsubscribe_sql;
 extern const db_stmt_t web_batches_sql;
 extern const db_stmt_t web_keys_listed_sql;
 extern const db_stmt_t web_feeds_due_sql;

@@ -37,10 +37,6 @@ void web_finish (htmlbuf_t *b, gw_req_t *req);
 //  (all but A-Z a-z 0-9 - . _ ~), so safe in an href as well.
 void web_url (htmlbuf_t *b, const char *text);
 
-//  Appends text as one CSV field, quoted (and its quotes doubled) when it
-//  holds a comma, a quote or a line break.
-void web_csv (htmlbuf_t *b, const char *text);
-
 //  Sets an error page: status, and a message saying what to do.
 void web_error (gw_req_t *req, unsigned int status, const char *message);
 
@@ -48,6 +44,10 @@ void web_error (gw_req_t *req, unsigned int status, const char *message);
 //  on the caller's connection; NULL (with a 503 page set) when the
 //  database did not answer.
 PGresult *web_query_stmt (gw_req_t *req, const db_stmt_t *stmt, const char *const *params);
+
+//  The same for a statement that finds one thing: NULL with a 404 page
+//  saying missing when it found nothing.
+PGresult *web_query_row (gw_req_t *req, const db_stmt_t *stmt, const char *const *params, const char *missing);
 
 //  A cell as a double (NAN when NULL or empty).
 double web_num (const PGresult *r, int row, int col);

@@ -172,25 +172,21 @@ web_area (gw_req_t *req)
     const char *area = req->params [0];
     char as_at [32], end [16];
     const char *p [1] = { area };
-    PGresult *a = web_query_stmt (req, &web_area_name_sql, p);
+    //  code, name, level, parent
+    PGresult *a = web_query_row (req, &web_area_lookup_sql, p, "There is no such area. Pick one from the overview.");
     if (!a)
         return;
-    if (PQntuples (a) == 0) {
-        PQclear (a);
-        web_error (req, 404, "There is no such area. Pick one from the overview.");
-        return;
-    }
     PGresult *r = NULL;
     if (web_as_at (req, as_at, sizeof as_at, end, sizeof end) == 0)
-        r = s_spine_rows (req, area, PQgetvalue (a, 0, 1), end);
+        r = s_spine_rows (req, area, PQgetvalue (a, 0, 2), end);
     if (!r) {
         PQclear (a);
         return;
     }
     htmlbuf_t b = HTMLBUF_INIT;
-    web_open (&b, req, PQgetvalue (a, 0, 0), "areas");
-    htmlbuf_printf (&b, "<p class=\"meta\" id=\"area-level\" data-level=\"%s\">", PQgetvalue (a, 0, 1));
-    htmlbuf_html (&b, PQgetvalue (a, 0, 1));
+    web_open (&b, req, PQgetvalue (a, 0, 1), "areas");
+    htmlbuf_printf (&b, "<p class=\"meta\" id=\"area-level\" data-level=\"%s\">", PQgetvalue (a, 0, 2));
+    htmlbuf_html (&b, PQgetvalue (a, 0, 2));
     htmlbuf_printf (&b, " · %d indicators with a figure</p>", PQntuples (r));
     if (s_tree (&b, req, area) == 0) {
         char action [300];

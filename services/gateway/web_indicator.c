@@ -32,31 +32,20 @@ s_series (gw_req_t *req, const char *code, const char *area, const char *breakdo
     return web_query_stmt (req, &web_series_sql, p);
 }
 
-//  Reads the page's area and breakdown; the area's name, level and parent.
+//  The area (code, name, level, parent), or NULL with a 404 or 503 page.
 static PGresult *
 s_area (gw_req_t *req, const char *area)
 {
     const char *p [1] = { area };
-    PGresult *r = web_query_stmt (req, &web_area_lookup_sql, p);
-    if (r && PQntuples (r) == 0) {
-        PQclear (r);
-        web_error (req, 404, "There is no such area. Pick one from the overview.");
-        return NULL;
-    }
-    return r;
+    return web_query_row (req, &web_area_lookup_sql, p, "There is no such area. Pick one from the overview.");
 }
 
 static PGresult *
 s_definition (gw_req_t *req, const char *code)
 {
     const char *p [1] = { code };
-    PGresult *r = web_query_stmt (req, &web_definition_sql, p);
-    if (r && PQntuples (r) == 0) {
-        PQclear (r);
-        web_error (req, 404, "That indicator is not in the catalogue. Pick one from the overview.");
-        return NULL;
-    }
-    return r;
+    return web_query_row (req, &web_definition_sql, p,
+                          "That indicator is not in the catalogue. Pick one from the overview.");
 }
 
 // ---------------------------------------------------------------------
@@ -473,13 +462,13 @@ s_csv (htmlbuf_t *b, const PGresult *s, const char *code, const char *area, cons
         htmlbuf_printf (b, ",%s", s_series_cols [c]);
     htmlbuf_append (b, "\r\n");
     for (int i = 0; i < PQntuples (s); i++) {
-        web_csv (b, code);
+        htmlbuf_csv (b, code);
         htmlbuf_printf (b, ",%s,%s", area, breakdown);
         for (int c = 0; c <= C_TARGET; c++) {
             double v = web_num (s, i, c);
             htmlbuf_append (b, ",");
             if (c == C_PERIOD || c == C_STATUS || c == C_BENCH)
-                web_csv (b, PQgetvalue (s, i, c));
+                htmlbuf_csv (b, PQgetvalue (s, i, c));
             else if (isfinite (v))
                 htmlbuf_number (b, v);
         }

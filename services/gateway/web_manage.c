@@ -225,27 +225,40 @@ web_silence (gw_req_t *req)
         s_alerts_page (req, rc == SUBSCRIPTION_INVALID ? err : "The database did not answer; try again.");
 }
 
-void
-web_silence_end (gw_req_t *req)
+//  Ends one row of the caller's (or, for an admin, anyone's) by a named
+//  statement taking (id, owner): back to the alerts page, or the page
+//  again saying there was none.
+static void
+s_end_own (gw_req_t *req, const db_stmt_t *stmt, const char *owner, const char *what)
 {
     const char *id = req->params [0];
-    if (strspn (id, "0123456789") != strlen (id) || strlen (id) > 18) {
-        s_alerts_page (req, "A silence id is a number.");
+    char msg [120];
+    if (!gateway_is_id (id)) {
+        snprintf (msg, sizeof msg, "A %s id is a number.", what);
+        s_alerts_page (req, msg);
         return;
     }
-    //  A subscriber ends the silences it made; an admin any.
-    const char *p [2] = { id, strcmp (req->key.role, "admin") == 0 ? NULL : s_creator (req) };
-    PGresult *r = web_query_stmt (req, &web_silence_end_sql, p);
+    const char *p [2] = { id, strcmp (req->key.role, "admin") == 0 ? NULL : owner };
+    PGresult *r = web_query_stmt (req, stmt, p);
     if (!r)
         return;
     int n = PQntuples (r);
     PQclear (r);
     if (n) {
-        log_info ("web_silence_ended", "{s:s, s:I}", "silence", id, "by", (json_int_t) req->key.id);
+        log_info ("web_ended", "{s:s, s:s, s:I}", "what", what, "id", id, "by", (json_int_t) req->key.id);
         gateway_redirect (req, "/ui/alerts");
     }
-    else
-        s_alerts_page (req, "No silence of yours in force has that id.");
+    else {
+        snprintf (msg, sizeof msg, "No %s of yours in force has that id.", what);
+        s_alerts_page (req, msg);
+    }
+}
+
+void
+web_silence_end (gw_req_t *req)
+{
+    //  A subscriber ends the silences it made; an admin any.
+    s_end_own (req, &web_silence_end_sql, s_creator (req), "silence");
 }
 
 void
@@ -288,23 +301,10 @@ web_subscribe (gw_req_t *req)
 void
 web_unsubscribe (gw_req_t *req)
 {
-    const char *id = req->params [0];
-    if (strspn (id, "0123456789") != strlen (id) || strlen (id) > 18) {
-        s_alerts_page (req, "A subscription id is a number.");
-        return;
-    }
+    //  A key ends the subscriptions it made; an admin any.
     char owner [24];
     snprintf (owner, sizeof owner, "%lld", req->key.id);
-    const char *p [2] = { id, strcmp (req->key.role, "admin") == 0 ? NULL : owner };
-    PGresult *r = web_query_stmt (req, &web_unsubscribe_sql, p);
-    if (!r)
-        return;
-    int n = PQntuples (r);
-    PQclear (r);
-    if (n)
-        gateway_redirect (req, "/ui/alerts");
-    else
-        s_alerts_page (req, "No active subscription of yours has that id.");
+    s_end_own (req, &gateway_delete_subscription_sql, owner, "subscription");
 }
 
 // ---------------------------------------------------------------------
@@ -477,7 +477,7 @@ web_key_revoke (gw_req_t *req)
 {
     const char *id = req->params [0];
     char err [256];
-    if (strspn (id, "0123456789") != strlen (id) || strlen (id) > 18 || atoll (id) == req->key.id) {
+    if (!gateway_is_id (id) || atoll (id) == req->key.id) {
         s_keys_page (req, NULL, "Pick a key to revoke by its id (not your own).");
         return;
     }

@@ -15,13 +15,6 @@
 // ---------------------------------------------------------------------
 //  The shell
 
-static int
-s_role_bits (const char *role)
-{
-    return strcmp (role, "partner") == 0 ? GW_PARTNER : strcmp (role, "subscriber") == 0 ? GW_SUBSCRIBER
-         : strcmp (role, "reader") == 0 ? GW_READER : strcmp (role, "admin") == 0 ? GW_ADMIN : 0;
-}
-
 void
 web_open (htmlbuf_t *b, gw_req_t *req, const char *title, const char *section)
 {
@@ -42,7 +35,7 @@ web_open (htmlbuf_t *b, gw_req_t *req, const char *title, const char *section)
                        "<script src=\"/ui/static/app.js\" defer></script></head>\n<body>"
                        "<a class=\"skip\" href=\"#main\">Skip to content</a><header class=\"top\">"
                        "<a class=\"brand\" href=\"/ui/\">carewatch</a><nav aria-label=\"Main\"><ul>");
-    int bits = req->authed ? s_role_bits (req->key.role) : 0;
+    int bits = req->authed ? gateway_role_bit (req->key.role) : 0;
     for (size_t i = 0; i < sizeof nav / sizeof nav [0]; i++)
         if (nav [i].roles & bits)
             htmlbuf_printf (b, "<li><a href=\"%s\"%s>%s</a></li>", nav [i].href,
@@ -89,26 +82,15 @@ web_finish (htmlbuf_t *b, gw_req_t *req)
 void
 web_url (htmlbuf_t *b, const char *text)
 {
-    for (const unsigned char *c = (const unsigned char *) (text ? text : ""); *c; c++) {
-        if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr ("-._~", *c))
-            htmlbuf_appendn (b, (const char *) c, 1);
-        else
-            htmlbuf_printf (b, "%%%02X", *c);
-    }
-}
-
-void
-web_csv (htmlbuf_t *b, const char *text)
-{
-    text = text ? text : "";
-    if (!strpbrk (text, ",\"\r\n")) {
-        htmlbuf_append (b, text);
+    size_t len = text ? strlen (text) * 3 + 1 : 1;
+    char *out = malloc (len);
+    if (!out) {
+        b->failed = true;
         return;
     }
-    htmlbuf_append (b, "\"");
-    for (const char *c = text; *c; c++)
-        htmlbuf_append (b, *c == '"' ? "\"\"" : (char [2]) { *c, 0 });
-    htmlbuf_append (b, "\"");
+    gateway_urlencode (text ? text : "", out, len, false);
+    htmlbuf_append (b, out);
+    free (out);
 }
 
 void
@@ -140,6 +122,18 @@ web_query_stmt (gw_req_t *req, const db_stmt_t *stmt, const char *const *params)
 {
     char err [256];
     return s_answer (req, db_exec_stmt (gateway_db (req->gw), stmt, params, DB_TUPLES, err, sizeof err), err);
+}
+
+PGresult *
+web_query_row (gw_req_t *req, const db_stmt_t *stmt, const char *const *params, const char *missing)
+{
+    PGresult *r = web_query_stmt (req, stmt, params);
+    if (r && PQntuples (r) == 0) {
+        PQclear (r);
+        web_error (req, 404, missing);
+        return NULL;
+    }
+    return r;
 }
 
 double
@@ -342,9 +336,7 @@ web_signin (gw_req_t *req)
     //  Another site may not sign a browser in (login CSRF): an Origin, when
     //  sent, must be this gateway ("null", from a sandboxed or data: page,
     //  is not).
-    const char *origin = gateway_header (req, "Origin"), *host = gateway_header (req, "Host");
-    const char *o = origin ? strstr (origin, "://") : NULL;
-    if (origin && (!o || !host || strcmp (o + 3, host))) {
+    if (!gateway_same_origin (req)) {
         s_signin_page (req, 403, "This form must be sent from carewatch's own sign-in page.", next);
         return;
     }

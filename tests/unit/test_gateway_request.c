@@ -117,9 +117,13 @@ s_web (void)
     web_url (&hb, "a b?c#d/\"e%");
     CHECK_STR (hb.data, "pi-2257 a%20b%3Fc%23d%2F%22e%25");
     htmlbuf_free (&hb);
-    web_csv (&hb, "plain");
+    web_url (&hb, "a");                 //  a one-character code is not lost
+    web_url (&hb, "%");
+    CHECK_STR (hb.data, "a%25");
+    htmlbuf_free (&hb);
+    htmlbuf_csv (&hb, "plain");
     htmlbuf_append (&hb, "|");
-    web_csv (&hb, "a,b \"q\"\nx");
+    htmlbuf_csv (&hb, "a,b \"q\"\nx");
     CHECK_STR (hb.data, "plain|\"a,b \"\"q\"\"\nx\"");
     htmlbuf_free (&hb);
     //  Sign-in refuses a form from another origin, "null" included (a
