@@ -257,14 +257,10 @@ bench_db_fresh (const char *base, const char *db, char *url, size_t len)
 static int
 s_free_port (void)
 {
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
-    a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (bind (fd, (struct sockaddr *) &a, sizeof a) || getsockname (fd, (struct sockaddr *) &a, &len))
-        bench_die ("no free port: %s", strerror (errno));
-    close (fd);
-    return ntohs (a.sin_port);
+    int port = harness_free_port ();
+    if (port < 0)
+        bench_die ("no free port");
+    return port;
 }
 
 void

@@ -137,27 +137,6 @@ s_port_open (int port)
     return open;
 }
 
-//  harness_init picks each port by binding port 0 and closing it at once,
-//  so two endpoints can get the same port.  Picks n distinct free ports
-//  by holding every socket open until all are chosen.
-static void
-s_distinct_ports (int *ports, int n)
-{
-    int fds [16];
-    for (int i = 0; i < n && i < 16; i++) {
-        fds [i] = socket (AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
-        a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        ports [i] = -1;
-        if (bind (fds [i], (struct sockaddr *) &a, sizeof a) == 0
-        &&  getsockname (fds [i], (struct sockaddr *) &a, &len) == 0)
-            ports [i] = ntohs (a.sin_port);
-    }
-    for (int i = 0; i < n && i < 16; i++)
-        close (fds [i]);
-}
-
 //  Gives every harness endpoint, the HTTP port and the receiver distinct
 //  ports.
 static void
@@ -166,7 +145,8 @@ s_assign_ports (harness_t *h, int *receiver_port)
     char (*eps [])[64] = { &h->intake, &h->calc, &h->calc_events, &h->calc_control, &h->alert_stream,
                            &h->alert_control, &h->export_, &h->gateway_control };
     int n = (int) (sizeof eps / sizeof eps [0]), ports [16];
-    s_distinct_ports (ports, n + 2);
+    for (int i = 0; i < n + 2; i++)
+        ports [i] = harness_free_port ();
     for (int i = 0; i < n; i++)
         snprintf (*eps [i], 64, "tcp://127.0.0.1:%d", ports [i]);
     h->http_port = ports [n];
@@ -264,7 +244,8 @@ s_receiver_start (s_receiver_t *self, harness_t *h, int fail_first)
         }
         fault_sleep_ms (200);
     }
-    fprintf (stderr, "fault_suite: receiver on port %d did not start\n", self->port);
+    fprintf (stderr, "fault_suite: receiver on port %d did not start; %s says:\n", self->port, errlog);
+    harness_sh ("tail -n 3 %s >&2", errlog);
     return -1;
 }
 
@@ -593,7 +574,13 @@ main (int argc, char **argv)
                            run.keys [1], sizeof run.keys [1]), 0);
     snprintf (run.receiver.log, sizeof run.receiver.log, "logs/%s-%d-webhooks.log", run.h.name, (int) getpid ());
     unlink (run.receiver.log);
-    CHECK_INT (s_receiver_start (&run.receiver, &run.h, 0), 0);
+    //  No subscription names the port yet, so a port that will not bind
+    //  is swapped for another before giving up.
+    int started = -1;
+    for (int i = 0; i < 3 && started; i++)
+        if ((started = s_receiver_start (&run.receiver, &run.h, 0)))
+            run.receiver.port = harness_free_port ();
+    CHECK_INT (started, 0);
     for (int i = 0; i < 2; i++) {
         char args [1024];
         snprintf (args, sizeof args, "subscribe --subscriber faults-%d --webhook http://127.0.0.1:%d/hook"

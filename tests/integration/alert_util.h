@@ -36,20 +36,6 @@ it_settle (int timeout_ms)
                         " >= (select coalesce (max (change_seq), 0) from indicator_values)", "t", timeout_ms);
 }
 
-static inline int
-it_free_port (void)
-{
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
-    a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    int port = -1;
-    if (bind (fd, (struct sockaddr *) &a, sizeof a) == 0 && getsockname (fd, (struct sockaddr *) &a, &len) == 0)
-        port = ntohs (a.sin_port);
-    close (fd);
-    return port;
-}
-
 static inline bool
 it_port_open (int port)
 {
@@ -140,7 +126,7 @@ it_receiver_start (it_receiver_t *self, harness_t *h, int port, const char *secr
     harness_bin ("carewatch", exe, sizeof exe);
     snprintf (f, sizeof f, "%d", fail_first);
     snprintf (self->log, sizeof self->log, "%s", log);
-    for (int attempt = 0; attempt < 5; attempt++, port = it_free_port ()) {
+    for (int attempt = 0; attempt < 5; attempt++, port = harness_free_port ()) {
         snprintf (p, sizeof p, "%d", port);
         snprintf (errlog, sizeof errlog, "logs/%s-receiver-%d.log", h->name, port);
         self->port = port;

@@ -59,9 +59,9 @@ main (void)
     snprintf (lg, sizeof lg, "logs/alert_groups-grouped.log");
     snprintf (ld, sizeof ld, "logs/alert_groups-digest.log");
     remove (lp), remove (lg), remove (ld);
-    CHECK_INT (it_receiver_start (&rp, &h, it_free_port (), SECRET, 0, lp), 0);
-    CHECK_INT (it_receiver_start (&rg, &h, it_free_port (), SECRET, 0, lg), 0);
-    CHECK_INT (it_receiver_start (&rd, &h, it_free_port (), SECRET, 0, ld), 0);
+    CHECK_INT (it_receiver_start (&rp, &h, harness_free_port (), SECRET, 0, lp), 0);
+    CHECK_INT (it_receiver_start (&rg, &h, harness_free_port (), SECRET, 0, lg), 0);
+    CHECK_INT (it_receiver_start (&rd, &h, harness_free_port (), SECRET, 0, ld), 0);
     const struct { const char *name; int port; const char *filter; } subs [3] = {
         { "plain", rp.port, "{\"rules\": [\"outside_range\"]}" },
         { "grouped", rg.port, "{\"rules\": [\"outside_range\"], \"group_by\": [\"indicator\"], \"group_wait\": 2}" },
@@ -143,8 +143,8 @@ main (void)
     snprintf (lc, sizeof lc, "logs/alert_groups-children.log");
     snprintf (la, sizeof la, "logs/alert_groups-all.log");
     remove (lc), remove (la);
-    CHECK_INT (it_receiver_start (&rc, &h, it_free_port (), SECRET, 0, lc), 0);
-    CHECK_INT (it_receiver_start (&ra, &h, it_free_port (), SECRET, 0, la), 0);
+    CHECK_INT (it_receiver_start (&rc, &h, harness_free_port (), SECRET, 0, lc), 0);
+    CHECK_INT (it_receiver_start (&ra, &h, harness_free_port (), SECRET, 0, la), 0);
     const char *flt = "{\"rules\": [\"off_target\"], \"indicators\": [\"htn-treated-to-target-monthly\"]%s}";
     char args [512], filter [256];
     snprintf (filter, sizeof filter, flt, ", \"inhibit\": [\"children\"]");

@@ -36,7 +36,7 @@ main (void)
     getsockname (hole, (struct sockaddr *) &a, &alen);
     int hole_port = ntohs (a.sin_port);
     it_receiver_t good;
-    int good_port = it_free_port ();
+    int good_port = harness_free_port ();
     remove ("logs/alert_isolation-good.log");
     CHECK_INT (it_receiver_start (&good, &h, good_port, SECRET, 0, "logs/alert_isolation-good.log"), 0);
     char args [512];

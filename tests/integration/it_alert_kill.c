@@ -41,7 +41,7 @@ main (void)
     CHECK (db_connect (it_db, 10000, err, sizeof err) == 0);
 
     //  No filter: every rule, off_target and data_missing alike.
-    int port = it_free_port ();
+    int port = harness_free_port ();
     char args [512], log [256];
     snprintf (args, sizeof args, "subscribe --subscriber down --webhook http://127.0.0.1:%d/ --secret " SECRET, port);
     CHECK_INT (it_cli (&h, args), 0);

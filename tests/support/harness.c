@@ -18,19 +18,65 @@
 #include <time.h>
 #include <unistd.h>
 
+//  The lowest port of the kernel's ephemeral range (32768 by default).
 static int
-s_free_port (void)
+s_ephemeral_low (void)
+{
+    int lo = 32768, hi = 60999;
+    FILE *f = fopen ("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    if (f) {
+        if (fscanf (f, "%d %d", &lo, &hi) != 2)
+            lo = 32768;
+        fclose (f);
+    }
+    return lo;
+}
+
+//  True when nothing holds port on any address: not a listener, not a
+//  connection's local end, not a socket in TIME_WAIT.
+static bool
+s_port_free (int port)
 {
     int fd = socket (AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
-    a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (bind (fd, (struct sockaddr *) &a, sizeof a) || getsockname (fd, (struct sockaddr *) &a, &len)) {
-        close (fd);
-        return -1;
-    }
+    if (fd < 0)
+        return false;
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons ((uint16_t) port) };
+    a.sin_addr.s_addr = htonl (INADDR_ANY);
+    bool ok = bind (fd, (struct sockaddr *) &a, sizeof a) == 0;
     close (fd);
-    return ntohs (a.sin_port);
+    return ok;
+}
+
+int
+harness_free_port (void)
+{
+    //  Ports this process has handed out already, so two calls never
+    //  return the same one before either is bound.
+    static int given [256];
+    static size_t next;
+    static unsigned long long state;
+    if (!state) {
+        struct timespec ts;
+        clock_gettime (CLOCK_MONOTONIC, &ts);
+        state = ((unsigned long long) getpid () << 32) ^ (unsigned long long) ts.tv_nsec ^ 0x9e3779b97f4a7c15ULL;
+    }
+    int lo = 10000, hi = s_ephemeral_low ();
+    if (hi - lo < 2000)
+        lo = 1024;
+    for (int attempt = 0; attempt < 1000; attempt++) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        int port = lo + (int) (state % (unsigned long long) (hi - lo));
+        bool seen = false;
+        for (size_t i = 0; i < next && i < 256 && !seen; i++)
+            seen = given [i] == port;
+        if (seen || !s_port_free (port))
+            continue;
+        given [next++ % 256] = port;
+        return port;
+    }
+    return -1;
 }
 
 const char *
@@ -82,17 +128,12 @@ harness_init (harness_t *self, const char *name)
     char (*eps [])[64] = { &self->intake, &self->calc, &self->calc_events, &self->calc_control,
                            &self->alert_stream, &self->alert_control, &self->export_,
                            &self->gateway_control };
-    //  The kernel may hand the same free port out twice; take distinct ones.
     int ports [9];
-    for (int i = 0; i < 9; i++) {
-        bool again;
-        do {
-            ports [i] = s_free_port ();
-            again = ports [i] <= 0;
-            for (int k = 0; k < i && !again; k++)
-                again = ports [k] == ports [i];
-        } while (again);
-    }
+    for (int i = 0; i < 9; i++)
+        if ((ports [i] = harness_free_port ()) < 0) {
+            fprintf (stderr, "harness: no free port\n");
+            return -1;
+        }
     for (size_t i = 0; i < sizeof eps / sizeof eps [0]; i++)
         snprintf (*eps [i], 64, "tcp://127.0.0.1:%d", ports [i]);
     self->http_port = ports [8];

@@ -35,6 +35,12 @@ typedef struct {
 //  (after printing why).
 int harness_init (harness_t *self, const char *name);
 
+//  A free TCP port below the kernel's ephemeral range, never the same one
+//  twice in a process.  A port from bind(0) lies in that range, and the
+//  local end of any outgoing connection (or one in TIME_WAIT) could take
+//  it again before the service binds it.  Returns -1 when none is found.
+int harness_free_port (void);
+
 //  Exports the harness's CAREWATCH_* variables into this process's
 //  environment (children inherit them).
 void harness_export (harness_t *self);
