@@ -54,6 +54,8 @@ static const s_setting_t s_settings [] = {
       "most observations in one batch" },
     { "CAREWATCH_CALC_BATCHES_PER_PASS", S_LONG, "200", 1, 100000, NUM (calc_batches_per_pass),
       "most batches one calc pass claims; lower it to spread a backlog over several calc workers" },
+    { "CAREWATCH_CALC_FINGERPRINT_MB", S_LONG, "64", 1, 65536, NUM (calc_fingerprint_mb),
+      "most memory calc spends remembering what it wrote (16 bytes a value); values past it are rewritten each pass" },
     { "CAREWATCH_MAX_BODY_BYTES", S_LONG, "33554432", 1024, 1073741824, NUM (max_body_bytes),
       "largest HTTP request body the gateway accepts" },
     { "CAREWATCH_DB_TIMEOUT_MS", S_LONG, "30000", 100, 3600000, NUM (db_timeout_ms),

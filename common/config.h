@@ -23,6 +23,7 @@ typedef struct {
     long max_message_bytes;     //  largest ZMQ message accepted
     long max_batch_rows;        //  most observations in one batch
     long calc_batches_per_pass; //  most batches one calc pass claims
+    long calc_fingerprint_mb;   //  largest table of written-value fingerprints
     long max_body_bytes;        //  largest HTTP body accepted
     int db_timeout_ms;          //  statement timeout for every query
     int db_wait_ms;             //  how long a starting service waits for the database

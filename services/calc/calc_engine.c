@@ -428,6 +428,12 @@ calc_engine_forget (calc_engine_t *self)
 }
 
 void
+calc_engine_set_fingerprint_bytes (calc_engine_t *self, size_t bytes)
+{
+    self->seen.max_bytes = bytes;
+}
+
+void
 calc_engine_set_collect (calc_engine_t *self, bool collect)
 {
     self->collect = collect;

@@ -74,6 +74,9 @@ int calc_engine_run (calc_engine_t *self, const char *const *indicators, const c
 //  sends every row it computes.
 void calc_engine_forget (calc_engine_t *self);
 
+//  The largest fingerprint table (calc_seen_t.max_bytes).
+void calc_engine_set_fingerprint_bytes (calc_engine_t *self, size_t bytes);
+
 //  Whether runs list each change (the default) or only count them in
 //  changes->uncollected (a recompute nobody publishes; saves the memory
 //  of a list as long as the catalogue).

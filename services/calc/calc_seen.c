@@ -73,9 +73,17 @@ calc_seen_check (calc_seen_t *self, uint64_t key, uint64_t fp)
 {
     if (!key)
         key = 1;
-    //  At most 3/4 full, so a probe always ends at an empty slot.
-    if ((self->n + 1) * 4 > self->cap * 3)
+    //  At most 3/4 full, so a probe always ends at an empty slot.  A
+    //  table of max bytes is the largest (while it grows into it, the old
+    //  half-size one is held too).
+    size_t max = self->max_bytes ? self->max_bytes : CALC_SEEN_MAX_BYTES;
+    bool full = (self->n + 1) * 4 > self->cap * 3;
+    if (full && (self->cap ? self->cap * 2 : 1024) * 2 * sizeof (uint64_t) <= max) {
         s_grow (self);
+        full = false;
+    }
+    if (!self->cap)
+        return false;
     size_t at = s_slot (key, self->cap);
     while (self->keys [at] && self->keys [at] != key)
         at = (at + 1) & (self->cap - 1);
@@ -85,6 +93,8 @@ calc_seen_check (calc_seen_t *self, uint64_t key, uint64_t fp)
         self->fps [at] = fp;
         return false;
     }
+    if (full)
+        return false;           //  no room: not remembered, written each time
     self->keys [at] = key;
     self->fps [at] = fp;
     self->n++;

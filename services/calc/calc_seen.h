@@ -5,6 +5,9 @@
     period, breakdown), the fingerprint the hash of the whole row as it
     would be written.  Open addressing with linear probing: 16 bytes a
     key, about 32 MB for the 1.16M values of the full-size benchmark.
+    The table never grows past max_bytes (CALC_SEEN_MAX_BYTES when 0):
+    once full, a key it does not hold is not recorded, and its row is
+    simply written every time, so memory stays bounded at any size.
 
     The table is a cache: the owner clears it whenever the stored values
     may have changed behind its back (another writer, a rolled back
@@ -22,7 +25,10 @@ typedef struct {
     uint64_t *fps;
     size_t cap;                 //  slots, a power of two (0 before first use)
     size_t n;                   //  keys held
+    size_t max_bytes;           //  largest table (0: CALC_SEEN_MAX_BYTES)
 } calc_seen_t;
+
+#define CALC_SEEN_MAX_BYTES ((size_t) 64 << 20)
 
 //  64-bit hash of len bytes (FNV-1a with a final mix); never 0.
 uint64_t calc_seen_hash (const void *data, size_t len, uint64_t seed);
@@ -35,7 +41,8 @@ uint64_t calc_seen_feed (uint64_t h, const void *data, size_t len);
 uint64_t calc_seen_final (uint64_t h);
 
 //  True when key is held with fingerprint fp.  Otherwise records fp
-//  for key and returns false: the row must be written.
+//  for key (when the table has room) and returns false: the row must be
+//  written.
 bool calc_seen_check (calc_seen_t *self, uint64_t key, uint64_t fp);
 
 //  Forgets every key (keeps the memory).

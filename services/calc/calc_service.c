@@ -96,6 +96,12 @@ calc_set_batches_per_pass (calc_t *self, long n)
 }
 
 void
+calc_set_fingerprint_mb (calc_t *self, long mb)
+{
+    calc_engine_set_fingerprint_bytes (self->engine, (size_t) (mb > 0 ? mb : 1) << 20);
+}
+
+void
 calc_forget (calc_t *self)
 {
     calc_engine_forget (self->engine);

@@ -27,6 +27,10 @@ long calc_recompute_all (calc_t *self, size_t *computed);
 //  The most batches one pass claims (CAREWATCH_CALC_BATCHES_PER_PASS).
 void calc_set_batches_per_pass (calc_t *self, long n);
 
+//  The most memory spent remembering what was written
+//  (CAREWATCH_CALC_FINGERPRINT_MB).
+void calc_set_fingerprint_mb (calc_t *self, long mb);
+
 //  Forgets what calc remembers writing, so the next pass writes (and
 //  compares in SQL) every value it computes, as a fresh process would.
 void calc_forget (calc_t *self);

@@ -17,6 +17,7 @@ main (void)
     int rc = 1;
     if (calc) {
         calc_set_batches_per_pass (calc, cfg->calc_batches_per_pass);
+        calc_set_fingerprint_mb (calc, cfg->calc_fingerprint_mb);
         svc_add_router (svc, control, NULL, NULL);
         svc_add_reader (svc, batches, calc_on_batch, calc);
         svc_add_timer (svc, 250, calc_on_timer, calc);   //  resumes a catch-up cut into slices

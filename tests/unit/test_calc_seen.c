@@ -58,10 +58,53 @@ test_check (void)
     CHECK (seen.keys == NULL && seen.cap == 0);
 }
 
+//  A bounded table: never larger than max_bytes, whatever it is fed.
+//  What it holds is still answered right, and a key it had no room for
+//  always says "write".
+static void
+test_bounded (void)
+{
+    calc_seen_t seen = { .max_bytes = 64 * 1024 };      //  4,096 slots
+    for (uint64_t k = 1; k <= 100000; k++)
+        CHECK (!calc_seen_check (&seen, k << 20, k));
+    CHECK (seen.cap * 2 * sizeof (uint64_t) <= seen.max_bytes);
+    CHECK (seen.cap == 4096);
+    CHECK (seen.n * 4 <= seen.cap * 3);
+    size_t held = 0, written = 0, wrong = 0;
+    for (uint64_t k = 1; k <= 100000; k++)
+        if (calc_seen_check (&seen, k << 20, k))
+            held++;
+        else
+            written++;
+    CHECK (held == seen.n);
+    CHECK (written == 100000 - seen.n);
+    //  A held key whose value changed is written, and remembered.
+    for (uint64_t k = 1; k <= 100000; k++)
+        if (calc_seen_check (&seen, k << 20, k)) {
+            wrong += calc_seen_check (&seen, k << 20, k + 1);
+            wrong += !calc_seen_check (&seen, k << 20, k + 1);
+            break;
+        }
+    CHECK_INT (wrong, 0);
+    //  Unknown keys are still never reported as seen.
+    for (uint64_t k = 200001; k <= 201000; k++)
+        wrong += calc_seen_check (&seen, k << 20, k);
+    CHECK_INT (wrong, 0);
+    calc_seen_free (&seen);
+
+    //  The default bound applies when none is set.
+    calc_seen_t dflt = { 0 };
+    for (uint64_t k = 1; k <= 2000; k++)
+        calc_seen_check (&dflt, k, k);
+    CHECK (dflt.cap * 2 * sizeof (uint64_t) <= CALC_SEEN_MAX_BYTES);
+    calc_seen_free (&dflt);
+}
+
 int
 main (void)
 {
     test_hash ();
     test_check ();
+    test_bounded ();
     return check_done ("test_calc_seen");
 }
