@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 600
 FUZZ_JOBS  ?= $(JOBS)
 FAULT_ROWS ?= 200000
 
-.PHONY: all deps deps-test build build-asan build-fuzz run test test-plain test-asan test-fuzz fuzz faults bench bench-growth clean
+.PHONY: all deps deps-test build build-asan build-fuzz run test test-plain test-asan test-fuzz fuzz faults bench bench-growth bench-scale clean
 
 all: build
 
@@ -73,6 +73,12 @@ bench: deps
 # the export at 12, 24 and 36 months of history (bench/growth.sh).
 bench-growth: deps
 	@bench/growth.sh
+
+# The benchmarks at 10x (intake 10M rows, calc 10M observations, export on
+# 360 months) with every process's peak memory against 200 MB
+# (bench/scale.sh; about 40 minutes).
+bench-scale: deps
+	@bench/scale.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

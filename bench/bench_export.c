@@ -143,6 +143,9 @@ main (void)
     double html_s [BENCH_MAX_REPS], fhir_s [BENCH_MAX_REPS];
     size_t html_bytes = 0, fhir_bytes = 0;
     long rows_in_card = 0;
+    //  Every request's own time, for the p99 of a scorecard request.
+    double *req_ms = calloc ((size_t) reps * 2 * ref.npractices, sizeof *req_ms);
+    int nreq = 0;
     for (int rep = 0; rep < reps; rep++) {
         for (int phase = 0; phase < 2; phase++) {
             if ((phase == 0) == (rep % 2 == 0)) {
@@ -151,6 +154,7 @@ main (void)
                     const char *format = f ? "fhir" : "html";
                     double a = bench_now ();
                     for (size_t o = 0; o < ref.npractices; o++) {
+                        double r0 = bench_now ();
                         Carewatch__V1__ExportRequest req = CAREWATCH__V1__EXPORT_REQUEST__INIT;
                         req.report = "scorecard";
                         req.format = (char *) format;
@@ -165,6 +169,7 @@ main (void)
                         if (!msg_is (&reply, &carewatch__v1__export_response__descriptor))
                             bench_die ("export answered %s for %s %s", reply.type ? reply.type->name : "?",
                                        ref.practices [o], format);
+                        req_ms [nreq++] = (bench_now () - r0) * 1000;
                         Carewatch__V1__ExportResponse *r = (Carewatch__V1__ExportResponse *) reply.body;
                         if (o == 0 && rep == 0) {
                             if (f)
@@ -219,6 +224,11 @@ main (void)
                ss.median <= 1 ? "met" : "MISSED");
     bench_row ("  of which HTML", sh, "s", NULL, sh, NAN, "-", "");
     bench_row ("  of which FHIR", sf, "s", NULL, sf, NAN, "-", "");
+    double p50 = bench_percentile (req_ms, nreq, 50), p99 = bench_percentile (req_ms, nreq, 99);
+    bench_stat_t sp99 = { p99, p99, p99, 0, 1 }, sp50 = { p50, p50, p50, 0, 1 };
+    bench_row ("export: one scorecard request, p50", sp50, "ms", NULL, sp50, NAN, "-", "");
+    bench_row ("export: one scorecard request, p99", sp99, "ms", NULL, sp99, NAN, "<= 50 ms",
+               p99 <= 50 ? "met" : "MISSED");
     bench_row ("export peak RSS (VmHWM)", sr, "MB", NULL, sr, NAN, "< 100 MB", rss < 100 ? "met" : "MISSED");
 
     const char *out = getenv ("BENCH_OUT");
@@ -237,11 +247,14 @@ main (void)
                                "min", sb2.min, "max", sb2.max, "ratio", "median", sq.median, "min", sq.min, "max",
                                sq.max, "export_peak_rss_mb", rss, "html_bytes", (json_int_t) html_bytes,
                                "fhir_bytes", (json_int_t) fhir_bytes, "baseline_sql", s_baseline_sql);
+        json_object_set_new (j, "request_ms", json_pack ("{s:f, s:f, s:i, s:f, s:b}", "p50", p50, "p99", p99,
+                                                         "requests", nreq, "goal_p99_max", 50.0, "met", p99 <= 50));
         if (json_dump_file (j, out, JSON_INDENT (2)))
             bench_die ("cannot write %s", out);
         json_decref (j);
     }
     bench_strv_free (inds, nind);
+    free (req_ms);
     bench_ref_free (&ref);
     return 0;
 }

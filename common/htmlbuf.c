@@ -43,6 +43,19 @@ htmlbuf_appendn (htmlbuf_t *self, const char *text, size_t n)
     self->data [self->len] = '\0';
 }
 
+static int
+s_json_out (const char *text, size_t n, void *self)
+{
+    htmlbuf_appendn (self, text, n);
+    return ((htmlbuf_t *) self)->failed ? -1 : 0;
+}
+
+int
+htmlbuf_json (htmlbuf_t *self, const json_t *value, size_t flags)
+{
+    return value && json_dump_callback (value, s_json_out, self, flags) == 0 && !self->failed ? 0 : -1;
+}
+
 void
 htmlbuf_append (htmlbuf_t *self, const char *text)
 {

@@ -8,6 +8,7 @@
 #ifndef CAREWATCH_HTMLBUF_H
 #define CAREWATCH_HTMLBUF_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -45,6 +46,10 @@ void htmlbuf_csv (htmlbuf_t *self, const char *text);
 //  Appends a number in the shortest form that reads back as the same
 //  double ("73", "49.5", "0.1", "1e+21"); NAN or infinity appends nothing.
 void htmlbuf_number (htmlbuf_t *self, double value);
+
+//  Appends value as JSON text (json_dump_callback with flags), with no
+//  intermediate string.  Returns 0, or -1 when jansson refused it.
+int htmlbuf_json (htmlbuf_t *self, const json_t *value, size_t flags);
 
 //  Hands the text over: returns it (an empty buffer gives ""), stores its
 //  length in *len when len is not NULL and leaves the buffer empty.  The

@@ -10,13 +10,10 @@ typedef int (s_renderer_fn) (json_t *doc, export_doc_kind_t kind, htmlbuf_t *out
 static int
 s_render_json (json_t *doc, export_doc_kind_t kind, htmlbuf_t *out, char *err, size_t errlen)
 {
-    char *text = json_dumps (doc, JSON_COMPACT | JSON_REAL_PRECISION (15));
-    if (!text) {
+    if (htmlbuf_json (out, doc, JSON_COMPACT | JSON_REAL_PRECISION (15))) {
         snprintf (err, errlen, "cannot serialise the document as json");
         return -1;
     }
-    htmlbuf_append (out, text);
-    free (text);
     return 0;
 }
 

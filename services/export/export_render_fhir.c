@@ -468,13 +468,9 @@ export_render_fhir (json_t *doc, export_doc_kind_t kind, htmlbuf_t *out, char *e
     json_t *bundle = export_render_fhir_bundle (doc, kind, err, errlen);
     if (!bundle)
         return -1;
-    char *text = json_dumps (bundle, JSON_COMPACT | JSON_REAL_PRECISION (15));
+    int rc = htmlbuf_json (out, bundle, JSON_COMPACT | JSON_REAL_PRECISION (15));
     json_decref (bundle);
-    if (!text) {
+    if (rc)
         snprintf (err, errlen, "fhir: cannot serialise the bundle");
-        return -1;
-    }
-    htmlbuf_append (out, text);
-    free (text);
-    return 0;
+    return rc;
 }
