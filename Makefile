@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 600
 FUZZ_JOBS  ?= $(JOBS)
 FAULT_ROWS ?= 200000
 
-.PHONY: all deps deps-test build build-asan build-fuzz run test test-plain test-asan test-fuzz fuzz faults bench bench-growth bench-scale clean
+.PHONY: all deps deps-test build build-asan build-fuzz run test test-plain test-asan test-fuzz fuzz faults bench bench-growth bench-scale bench-england clean
 
 all: build
 
@@ -79,6 +79,12 @@ bench-growth: deps
 # (bench/scale.sh; about 40 minutes).
 bench-scale: deps
 	@bench/scale.sh
+
+# Towards England: 10M and 20M synthetic observations in today's layout and
+# partitioned by financial year and data element; what each service's
+# typical statement costs in each (bench/england.sh; about 15 minutes).
+bench-england: deps
+	@bench/england.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
