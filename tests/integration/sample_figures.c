@@ -62,6 +62,19 @@ sample_scorecard (json_t *expected, json_t *seed)
             CHECK_NEAR (sample_num (cell, "value"), sample_num (values, cols [c][1]), 1e-9);
             figures++;
         }
+        //  The sparkline ends with the card's period and holds the three
+        //  seed figures at their places (it comes from its own statement,
+        //  sent while the rows are built).
+        json_t *series = json_object_get (row, "series");
+        size_t n = json_array_size (series);
+        CHECK (n >= 3 && n <= 8);
+        for (int c = 0; c < 3 && n >= 3; c++) {
+            json_t *point = json_array_get (series, n - 1 - (size_t) (c == 0 ? 4 : c == 1 ? 1 : 0));
+            if (c == 0 && n < 5)
+                continue;
+            CHECK_STR (sample_str (point, "period"), cols [c][1]);
+            CHECK_NEAR (sample_num (point, "value"), sample_num (values, cols [c][1]), 1e-9);
+        }
         CHECK_NEAR (sample_num (json_object_get (row, "target"), "value"), sample_num (kpi, "target"), 1e-9);
         CHECK_STR (sample_str (row, "status"), sample_str (want, "score"));
         CHECK_STR (sample_str (row, "short_trend"), sample_str (want, "short_trend"));
