@@ -25,7 +25,8 @@ intake_new (db_t *db, const config_t *cfg, zsock_t *calc, char *err, size_t errl
     self->calc = calc;
     self->ref = ref;
     self->max_rows = (size_t) cfg->max_batch_rows;
-    self->opts = (intake_store_options_t) { .denominator_change = 0.5, .jump_sigmas = 4, .jump_min_points = 4 };
+    self->opts = (intake_store_options_t) { .denominator_change = 0.5, .jump_sigmas = 4, .jump_min_points = 4,
+                                            .jump_window = 36 };
     return self;
 }
 

@@ -144,27 +144,30 @@ static const db_stmt_t s_counts_sql = { "intake_counts",
     " count(*) filter (where same) from stage", 0 };
 
 //  Rows whose denominator moved too far from the previous period, or whose
-//  value lies far outside its own earlier series.
+//  value lies far outside its own series: the mean and SD of its last $2
+//  earlier points (a short backward scan of observations_series, so a
+//  batch costs the same on a long history as on a short one).
 static const db_stmt_t s_warn_sql = { "intake_warnings",
     "select s.row, p.denominator, s.denominator,"
     "  h.n, h.mean, h.sd, coalesce (s.value, s.numerator / nullif (s.denominator, 0))"
     " from stage s"
     " left join observations p on p.current and p.data_element = s.data_element and p.org_unit = s.org_unit"
     "   and p.breakdown = s.breakdown and p.period = s.prev_period"
-    " left join lateral (select count(*) as n,"
-    "     avg (coalesce (o.value, o.numerator / nullif (o.denominator, 0))) as mean,"
-    "     stddev_samp (coalesce (o.value, o.numerator / nullif (o.denominator, 0))) as sd"
-    "   from observations o where o.current and o.data_element = s.data_element and o.org_unit = s.org_unit"
-    "   and o.breakdown = s.breakdown and o.period_type = s.period_type and o.period_end < s.period_start) h on true"
+    " left join lateral (select count(*) as n, avg (w.x) as mean, stddev_samp (w.x) as sd from"
+    "   (select coalesce (o.value, o.numerator / nullif (o.denominator, 0)) as x from observations o"
+    "   where o.current and o.data_element = s.data_element and o.org_unit = s.org_unit"
+    "   and o.breakdown = s.breakdown and o.period_type = s.period_type and o.period_end < s.period_start"
+    "   order by o.period_end desc limit $2) w) h on true"
     " where not s.same and (p.denominator is not null or h.n >= $1)"
-    " order by s.row", 1 };
+    " order by s.row", 2 };
 
 static void
 s_warnings (db_t *db, const intake_store_options_t *opts, intake_receipt_t *receipt)
 {
-    char err [256], minp [16];
+    char err [256], minp [16], window [16];
     snprintf (minp, sizeof minp, "%d", opts->jump_min_points);
-    const char *p [1] = { minp };
+    snprintf (window, sizeof window, "%d", opts->jump_window > 0 ? opts->jump_window : 36);
+    const char *p [2] = { minp, window };
     PGresult *r = db_exec_stmt (db, &s_warn_sql, p, DB_TUPLES, err, sizeof err);
     if (!r) {
         log_warn ("warnings_failed", "{s:s}", "error", err);

@@ -21,6 +21,7 @@ typedef struct {
     double denominator_change;  //  warn when a denominator moves more than this fraction (0.5)
     double jump_sigmas;         //  warn when a value is this many SDs from its history (4)
     int jump_min_points;        //  ... with at least this many earlier points (4)
+    int jump_window;            //  ... of its last this many earlier points (36)
 } intake_store_options_t;
 
 //  The content hash of a batch: SHA-256 of its protobuf form with the

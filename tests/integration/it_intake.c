@@ -570,6 +570,43 @@ s_test_oversized (void)
     CHECK_INT (harness_ping (h.intake, 5000, NULL, NULL, 0), 0);
 }
 
+//  8. A value far from its series' recent history is flagged even when the
+//  older history was noisy: the check looks at the last 36 earlier points
+//  (bounded work per row however long the series), not at all of them,
+//  which would have hidden this jump in the old noise.
+static void
+s_test_jump_window (void)
+{
+    it_batch_t b;
+    it_batch_init (&b, "gp-practices", "jump-history", 46);
+    for (int m = 0; m < 46; m++) {
+        char period [16];
+        snprintf (period, sizeof period, "%04d-%02d", 2019 + (m + 3) / 12, (m + 3) % 12 + 1);
+        double n = m < 10 ? (m % 2 ? 100 : 0) : 49 + m % 3;
+        it_frac (it_add (&b, "appointments-face-to-face", "syn-p05", period), n, 100);
+    }
+    msg_t reply;
+    Carewatch__V1__BatchReceipt *r = it_call (sock, &b.b.base, &reply);
+    CHECK (r && r->accepted == 46);
+    msg_clear (&reply);
+    it_batch_free (&b);
+
+    it_batch_init (&b, "gp-practices", "jump-new", 1);
+    it_frac (it_add (&b, "appointments-face-to-face", "syn-p05", "2023-02"), 60, 100);
+    r = it_call (sock, &b.b.base, &reply);
+    CHECK (r && r->accepted == 1);
+    int jumps = 0;
+    for (size_t i = 0; r && i < r->n_warnings; i++)
+        if (strcmp (r->warnings [i]->code, "value_jump") == 0) {
+            jumps++;
+            CHECK_INT (r->warnings [i]->row, 1);
+            CHECK (strstr (r->warnings [i]->message, "(mean 0.5") != NULL);
+        }
+    CHECK_INT (jumps, 1);
+    msg_clear (&reply);
+    it_batch_free (&b);
+}
+
 int
 main (void)
 {
@@ -592,6 +629,7 @@ main (void)
     s_test_concurrent ();
     s_test_not_permitted ();
     s_test_cli ();
+    s_test_jump_window ();
     //  No batch row is ever left without its rows.
     CHECK_INT (s_count ("select count(*) from batches b where accepted > unchanged_count and not exists"
                         " (select 1 from observations o where o.batch_id = b.id)"), 0);
