@@ -19,8 +19,6 @@ struct _db_t {
     const db_stmt_t *prepared [DB_MAX_PREPARED];    //  prepared on this connection
     int nprepared;
     int prepared_on;        //  the connection (connects) they were prepared on
-    const db_stmt_t *sent;  //  db_send_stmt's statement, until its result is read
-    const char *const *sent_params;
 };
 
 int
@@ -189,110 +187,41 @@ db_exec (db_t *self, const char *sql, int nparams, const char *const *params,
     return s_check_result (self, res, expect, err, errlen);
 }
 
-//  Prepares stmt on this connection unless it already is.  Returns its
-//  slot, DB_MAX_PREPARED when every slot is taken (run it unprepared), or
-//  -1 with err.
-static int
-s_prepare (db_t *self, const db_stmt_t *stmt, char *err, size_t errlen)
-{
-    //  A new connection has none of the old one's statements.
-    if (self->prepared_on != self->connects) {
-        self->nprepared = 0;
-        self->prepared_on = self->connects;
-    }
-    int i = 0;
-    while (i < self->nprepared && self->prepared [i] != stmt)
-        i++;
-    if (i < self->nprepared || i == DB_MAX_PREPARED)
-        return i;
-    PGresult *p = PQprepare (self->conn, stmt->name, stmt->sql, stmt->nparams, NULL);
-    if (!(p = s_check_result (self, p, DB_COMMAND, err, errlen)))
-        return -1;
-    PQclear (p);
-    self->prepared [self->nprepared++] = stmt;
-    return i;
-}
-
-//  True when res says the server has no statement of that name (after
-//  DEALLOCATE, or behind a pooler); the slot is then forgotten.
-static bool
-s_forgotten (db_t *self, PGresult *res, int slot)
-{
-    const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
-    if (!state || strcmp (state, "26000") || slot >= self->nprepared)
-        return false;
-    self->prepared [slot] = self->prepared [--self->nprepared];
-    return true;
-}
-
 PGresult *
 db_exec_stmt (db_t *self, const db_stmt_t *stmt, const char *const *params, db_expect_t expect,
               char *err, size_t errlen)
 {
     if (s_ensure (self, err, errlen))
         return NULL;
+    //  A new connection has none of the old one's statements.
+    if (self->prepared_on != self->connects) {
+        self->nprepared = 0;
+        self->prepared_on = self->connects;
+    }
     for (int attempt = 0; attempt < 2; attempt++) {
-        int i = s_prepare (self, stmt, err, errlen);
-        if (i < 0)
-            return NULL;
-        if (i == DB_MAX_PREPARED)
-            return db_exec (self, stmt->sql, stmt->nparams, params, expect, err, errlen);
+        int i = 0;
+        while (i < self->nprepared && self->prepared [i] != stmt)
+            i++;
+        if (i == self->nprepared) {
+            if (self->nprepared == DB_MAX_PREPARED)
+                return db_exec (self, stmt->sql, stmt->nparams, params, expect, err, errlen);
+            PGresult *p = PQprepare (self->conn, stmt->name, stmt->sql, stmt->nparams, NULL);
+            if (!(p = s_check_result (self, p, DB_COMMAND, err, errlen)))
+                return NULL;
+            PQclear (p);
+            self->prepared [i = self->nprepared++] = stmt;
+        }
         PGresult *res = PQexecPrepared (self->conn, stmt->name, stmt->nparams, params, NULL, NULL, 0);
-        //  The server forgot it: prepare it again, once.
-        if (attempt == 0 && s_forgotten (self, res, i)) {
+        //  The server forgot it (DEALLOCATE, a pooler): prepare it again, once.
+        const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
+        if (attempt == 0 && state && strcmp (state, "26000") == 0) {
             PQclear (res);
+            self->prepared [i] = self->prepared [--self->nprepared];
             continue;
         }
         return s_check_result (self, res, expect, err, errlen);
     }
     return NULL;
-}
-
-int
-db_send_stmt (db_t *self, const db_stmt_t *stmt, const char *const *params, char *err, size_t errlen)
-{
-    self->sent = NULL;
-    if (s_ensure (self, err, errlen))
-        return -1;
-    int i = s_prepare (self, stmt, err, errlen);
-    if (i < 0)
-        return -1;
-    int ok = i == DB_MAX_PREPARED
-           ? PQsendQueryParams (self->conn, stmt->sql, stmt->nparams, NULL, params, NULL, NULL, 0)
-           : PQsendQueryPrepared (self->conn, stmt->name, stmt->nparams, params, NULL, NULL, 0);
-    if (!ok) {
-        snprintf (err, errlen, "%s", PQerrorMessage (self->conn));
-        err [strcspn (err, "\n")] = '\0';
-        return -1;
-    }
-    self->sent = stmt;
-    self->sent_params = params;
-    return 0;
-}
-
-PGresult *
-db_stmt_result (db_t *self, db_expect_t expect, char *err, size_t errlen)
-{
-    const db_stmt_t *stmt = self->sent;
-    self->sent = NULL;
-    if (!stmt) {
-        snprintf (err, errlen, "db_stmt_result without db_send_stmt");
-        return NULL;
-    }
-    PGresult *res = PQgetResult (self->conn), *more;
-    while ((more = PQgetResult (self->conn)))
-        PQclear (more);
-    if (!res)
-        res = PQmakeEmptyPGresult (self->conn, PGRES_FATAL_ERROR);
-    int slot = 0;
-    while (slot < self->nprepared && self->prepared [slot] != stmt)
-        slot++;
-    //  The server forgot it: run it again the ordinary way.
-    if (s_forgotten (self, res, slot)) {
-        PQclear (res);
-        return db_exec_stmt (self, stmt, self->sent_params, expect, err, errlen);
-    }
-    return s_check_result (self, res, expect, err, errlen);
 }
 
 int

@@ -62,16 +62,6 @@ typedef struct {
 PGresult *db_exec_stmt (db_t *self, const db_stmt_t *stmt, const char *const *params, db_expect_t expect,
                         char *err, size_t errlen);
 
-//  Sends stmt without waiting, so the caller can work while the server
-//  runs it; db_stmt_result then waits for its result.  Nothing else may
-//  use the connection in between, and params must stay valid until
-//  then.  Returns 0 or -1 with err.
-int db_send_stmt (db_t *self, const db_stmt_t *stmt, const char *const *params, char *err, size_t errlen);
-
-//  The result of the statement db_send_stmt sent, checked as
-//  db_exec_stmt checks it (NULL with err when it failed).
-PGresult *db_stmt_result (db_t *self, db_expect_t expect, char *err, size_t errlen);
-
 //  Runs stmt (no rows back) as db_run does.  Returns 0 or -1 with err.
 int db_run_stmt (db_t *self, const db_stmt_t *stmt, const char *const *params, char *err, size_t errlen);
 

@@ -1,6 +1,5 @@
 /*  log: JSON log lines.  */
 #include "log.h"
-#include "htmlbuf.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -46,12 +45,9 @@ log_format_line (log_level_t level, const char *event, json_t *fields)
                               "event", event ? event : "unnamed");
     if (fields)
         json_object_update_missing (line, fields);
-    //  Through a buffer of our own, so the caller's free() matches
-    //  whatever allocator jansson has been given (jalloc).
-    htmlbuf_t out = HTMLBUF_INIT;
-    htmlbuf_json (&out, line, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *text = json_dumps (line, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref (line);
-    return htmlbuf_take (&out, NULL);
+    return text;
 }
 
 void

@@ -1,7 +1,6 @@
 /*  subscription: one way to make subscriptions and silences.  */
 #include "subscription.h"
 #include "alert_filter.h"
-#include "htmlbuf.h"
 #include "utf8.h"
 #include "webhook.h"
 
@@ -34,9 +33,7 @@ subscription_create (db_t *db, const subscription_t *s, const char *allow, json_
     else if (!s->subscriber || !*s->subscriber || strlen (s->subscriber) > 200 || !utf8_clean (s->subscriber))
         snprintf (err, errlen, "name the subscriber (up to 200 characters of text)");
     else {
-        htmlbuf_t fbuf = HTMLBUF_INIT;
-        htmlbuf_json (&fbuf, filter, JSON_COMPACT);
-        char *ftext = htmlbuf_take (&fbuf, NULL);
+        char *ftext = json_dumps (filter, JSON_COMPACT);
         char owner [24];
         snprintf (owner, sizeof owner, "%lld", s->owner_key);
         bool webhook = strcmp (channel, "webhook") == 0;

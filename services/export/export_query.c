@@ -2,7 +2,6 @@
 #include "export_query.h"
 #include "export_store.h"
 #include "calc_assess.h"
-#include "log.h"
 #include "period.h"
 
 #include <math.h>
@@ -103,32 +102,33 @@ s_scorecard_rows (db_t *db, const char *const *q, char *err, size_t errlen)
     return r;
 }
 
-//  The sparklines: the last eight values of each indicator up to the
-//  period's end (per indicator, a short backward range scan of its
-//  series index), appended to the series arrays of series, which maps
-//  an indicator's code to its row's array.  The statement was sent
-//  before the rows were built (db_send_stmt), so the server ran it
-//  meanwhile.
-static void
-s_sparklines (db_t *db, json_t *series, char *err, size_t errlen)
+//  The last eight values of each indicator up to end, for the
+//  sparklines, as {code: [{period, value}...]}.  Per indicator, a short
+//  backward range scan of its series index.
+static json_t *
+s_sparklines (db_t *db, const char *org, const char *end, const char *period_type, char *err, size_t errlen)
 {
-    PGresult *s = db_stmt_result (db, DB_TUPLES, err, errlen);
+    const char *sq [3] = { org, end, period_type };
+    PGresult *s = db_exec_stmt (db, &export_sql_sparklines, sq, DB_TUPLES, err, errlen);
+    json_t *spark = json_object ();
     for (int k = 0; s && k < PQntuples (s); k++) {
-        json_t *a = json_object_get (series, PQgetvalue (s, k, 0));
-        if (a)
-            json_array_append_new (a, json_pack ("{s:s, s:o}", "period", PQgetvalue (s, k, 1), "value",
-                                                 s_num (s, k, 2)));
+        json_t *a = json_object_get (spark, PQgetvalue (s, k, 0));
+        if (!a)
+            json_object_set_new (spark, PQgetvalue (s, k, 0), a = json_array ());
+        json_array_append_new (a, json_pack ("{s:s, s:o}", "period", PQgetvalue (s, k, 1), "value", s_num (s, k, 2)));
     }
     if (s)
         PQclear (s);
+    return spark;
 }
 
-//  Row i of s_scorecard_rows as the document's row, its series empty
-//  until s_sparklines fills it.
+//  Row i of s_scorecard_rows as the document's row.
 static json_t *
-s_scorecard_row (PGresult *r, int i, const char *code, const char *pcode, const char *lcode, json_t *series)
+s_scorecard_row (PGresult *r, int i, const char *code, const char *pcode, const char *lcode, json_t *spark)
 {
     const char *ind = PQgetvalue (r, i, CARD_CODE);
+    json_t *series = json_object_get (spark, ind);
+    series = series ? json_incref (series) : json_array ();
     char btext [160];
     s_benchmark_text (PQgetvalue (r, i, CARD_BENCHMARK), r, i, CARD_ENGLAND, btext, sizeof btext);
     if (!*btext && !PQgetisnull (r, i, CARD_PUBLISHED_ENGLAND)) {
@@ -152,7 +152,7 @@ s_scorecard_row (PGresult *r, int i, const char *code, const char *pcode, const 
         "annual_trend", PQgetvalue (r, i, CARD_ANNUAL_TREND), "benchmark", PQgetvalue (r, i, CARD_BENCHMARK),
         "england", s_num (r, i, CARD_ENGLAND), "benchmark_text", btext,
         "spc", "variation", s_str (r, i, CARD_VARIATION), "assurance", s_str (r, i, CARD_ASSURANCE),
-        "note", s_str (r, i, CARD_NOTE), "series", json_incref (series));
+        "note", s_str (r, i, CARD_NOTE), "series", series);
 }
 
 //  The dashboard: counts over the rows that are due.
@@ -213,9 +213,7 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
         *status = 500;
         return NULL;
     }
-    const char *sq [3] = { org, end, period_type_name (cur.type) };
-    char serr [256] = "";
-    bool spark = db_send_stmt (db, &export_sql_sparklines, sq, serr, sizeof serr) == 0;
+    json_t *spark = s_sparklines (db, org, end, period_type_name (cur.type), err, errlen);
     json_t *doc = json_object ();
     char label [64], title [256];
     period_label (code, label, sizeof label);
@@ -228,7 +226,7 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
     s_dashboard_t d = { 0 };
     d.st = json_pack ("{s:i, s:i, s:i, s:i}", "improved", 0, "consistent", 0, "worsening", 0, "cannot_compare", 0);
     d.at = json_deep_copy (d.st);
-    json_t *groups = json_array (), *group = NULL, *series = json_object ();
+    json_t *groups = json_array (), *group = NULL;
     //  Rows come by domain, then code: a group per domain.
     for (int i = 0; i < PQntuples (r); i++) {
         const char *domain = PQgetvalue (r, i, 2);
@@ -236,17 +234,11 @@ export_scorecard (db_t *db, const export_params_t *p, int *status, char *err, si
             group = json_pack ("{s:s, s:[]}", "domain", domain, "rows");
             json_array_append_new (groups, group);
         }
-        json_t *points = json_array ();
-        json_object_set_new (series, PQgetvalue (r, i, CARD_CODE), points);
-        json_array_append_new (json_object_get (group, "rows"), s_scorecard_row (r, i, code, pcode, lcode, points));
+        json_array_append_new (json_object_get (group, "rows"), s_scorecard_row (r, i, code, pcode, lcode, spark));
         s_dashboard_count (&d, r, i);
     }
     PQclear (r);
-    if (spark)
-        s_sparklines (db, series, serr, sizeof serr);
-    if (*serr)
-        log_warn ("sparklines_failed", "{s:s}", "error", serr);
-    json_decref (series);
+    json_decref (spark);
     json_object_set_new (doc, "dashboard", json_pack ("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:o, s:o}",
         "due", d.due, "reported", d.reported, "missing", d.due - d.reported, "on_target", d.counts [0],
         "tolerance", d.counts [1], "below_target", d.counts [2], "no_target", d.counts [4],

@@ -1,6 +1,5 @@
 /*  carewatch-export: writes scorecards and reports on request.  */
 #include "export_service.h"
-#include "jalloc.h"
 
 #include <malloc.h>
 
@@ -12,8 +11,6 @@ main (void)
     //  them (a third of export's CPU in perf).  tcache still serves the
     //  small ones.
     mallopt (M_MXFAST, 0);
-    //  And jansson's small blocks are recycled without glibc at all.
-    jalloc_install ();
     svc_t *svc = svc_new ("export");
     if (!svc)
         return 1;

@@ -35,30 +35,6 @@ main (void)
     CHECK (r && atol (PQgetvalue (r, 0, 0)) == want);
     if (r)
         PQclear (r);
-    //  Sent without waiting, collected later: the same answer, also when
-    //  the server has forgotten the statement in between; a failing one
-    //  reports its error and leaves the connection usable.
-    CHECK_INT (db_send_stmt (db, &stmt, one, err, sizeof err), 0);
-    r = db_stmt_result (db, DB_TUPLES, err, sizeof err);
-    CHECK (r && atol (PQgetvalue (r, 0, 0)) == want);
-    if (r)
-        PQclear (r);
-    CHECK_INT (db_run (db, "deallocate all", 0, NULL, err, sizeof err), 0);
-    CHECK_INT (db_send_stmt (db, &stmt, one, err, sizeof err), 0);
-    r = db_stmt_result (db, DB_TUPLES, err, sizeof err);
-    CHECK (r && atol (PQgetvalue (r, 0, 0)) == want);
-    if (r)
-        PQclear (r);
-    const char *bad [1] = { "not a number" };
-    CHECK_INT (db_send_stmt (db, &stmt, bad, err, sizeof err), 0);
-    CHECK (db_stmt_result (db, DB_TUPLES, err, sizeof err) == NULL);
-    CHECK (strstr (err, "invalid input syntax") != NULL);
-    CHECK (db_stmt_result (db, DB_TUPLES, err, sizeof err) == NULL);
-    CHECK (strstr (err, "without db_send_stmt") != NULL);
-    r = db_exec_stmt (db, &stmt, one, DB_TUPLES, err, sizeof err);
-    CHECK (r && atol (PQgetvalue (r, 0, 0)) == want);
-    if (r)
-        PQclear (r);
 
     //  Stop the server: the services still answer, and say the database is down.
     CHECK_INT (harness_sh ("%s stop %s", getenv ("CAREWATCH_TEST_PG_SCRIPT"),
