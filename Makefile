@@ -76,7 +76,7 @@ bench-growth: deps
 
 # The benchmarks at 10x (intake 10M rows, calc 10M observations, export on
 # 360 months) with every process's peak memory against 200 MB
-# (bench/scale.sh; about 40 minutes).
+# (bench/scale.sh; about 30 minutes).
 bench-scale: deps
 	@bench/scale.sh
 
