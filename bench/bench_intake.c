@@ -350,7 +350,7 @@ main (void)
     double batch_ms_p50 [BENCH_MAX_REPS], batch_ms_max [BENCH_MAX_REPS];
     long warnings [BENCH_MAX_REPS];
     double *batch_ms = calloc (nbatches, sizeof *batch_ms);
-    int nphases = bench_env_long ("BENCH_HTTP", 1) ? 4 : 2;
+    int nphases = strcmp (bench_env ("BENCH_HTTP", "1"), "0") ? 4 : 2;  //  BENCH_HTTP=0: ZMQ and COPY only
     double http_rate [2] [BENCH_MAX_REPS], http_ratio [2] [BENCH_MAX_REPS], http_vs_zmq [2] [BENCH_MAX_REPS];
     double http_intake_mb [2] [BENCH_MAX_REPS], http_gateway_mb [2] [BENCH_MAX_REPS];
     s_slots = slots;
