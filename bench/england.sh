@@ -94,6 +94,15 @@ vacuum analyze obs;
 SQL
 }
 
+# card_sql R BOUND: practice R's latest value of each data element.
+card_sql() {
+    echo "select d.code, x.period, x.value
+            from (select 'de-' || lpad (g::text, 2, '0') as code from generate_series (1, 34) g) d
+            cross join lateral (select period, value from obs where current and data_element = d.code
+              and org_unit = 'p-$(printf %05d $(($1 * 17)))' and breakdown = 'total' and period_type = 'month'
+              $2 order by period_end desc limit 1) x"
+}
+
 measure() {
     layout=$1 practices=$2
     rows=$(psql_q -At -c "select count(*) from obs")
@@ -118,23 +127,11 @@ measure() {
                and period_type = 'month' order by org_unit, period_end"
     done)
     echo "$t" | s_median pass_read
-    t=$(for r in $(seq 1 "$reps"); do
-        ms "select d.code, x.period, x.value
-              from (select 'de-' || lpad (g::text, 2, '0') as code from generate_series (1, 34) g) d
-              cross join lateral (select period, value from obs where current and data_element = d.code
-                and org_unit = 'p-$(printf %05d $((r * 17)))' and breakdown = 'total' and period_type = 'month'
-                order by period_end desc limit 1) x"
-    done)
+    t=$(for r in $(seq 1 "$reps"); do ms "$(card_sql "$r" "")"; done)
     echo "$t" | s_median card
     #  The same, told the financial year it needs (the form a partitioned
     #  store would want, so only that year's partitions are probed).
-    t=$(for r in $(seq 1 "$reps"); do
-        ms "select d.code, x.period, x.value
-              from (select 'de-' || lpad (g::text, 2, '0') as code from generate_series (1, 34) g) d
-              cross join lateral (select period, value from obs where current and data_element = d.code
-                and org_unit = 'p-$(printf %05d $((r * 17)))' and breakdown = 'total' and period_type = 'month'
-                and period_start >= '2024-04-01' order by period_end desc limit 1) x"
-    done)
+    t=$(for r in $(seq 1 "$reps"); do ms "$(card_sql "$r" "and period_start >= '2024-04-01'")"; done)
     echo "$t" | s_median card_year
     t=$(for r in $(seq 1 "$reps"); do
         ms "select data_element, breakdown, sum (numerator), sum (denominator) from obs
