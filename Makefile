@@ -82,7 +82,7 @@ bench-scale: deps
 
 # Towards England: 10M and 20M synthetic observations in today's layout and
 # partitioned by financial year and data element; what each service's
-# typical statement costs in each (bench/england.sh; about 15 minutes).
+# typical statement costs in each (bench/england.sh; about 10 minutes).
 bench-england: deps
 	@bench/england.sh
 

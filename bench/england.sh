@@ -27,7 +27,7 @@
 #   group_by   the recompute baseline: sums over every current row;
 # and the bytes on disk. Last, retiring the oldest year: DELETE on the
 # plain table, DETACH + DROP of its partitions.
-# Results: bench/england.json and a table; about 15 minutes on 2 cores.
+# Results: bench/england.json and a table; about 10 minutes on 2 cores.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
