@@ -85,7 +85,7 @@ const db_stmt_t alert_expected_series_sql = { "alert_expected_series",
     "select i.code, i.frequency, i.due_lag_days, coalesce (d.partner, ''), o.org_unit, o.first_end::text"
     " from indicators i join data_elements d on d.code = i.data_element"
     " join lateral (select org_unit, min (period_end) as first_end from observations"
-    "   where data_element = i.data_element and breakdown = 'total' group by org_unit) o on true"
+    "   where current and data_element = i.data_element and breakdown = 'total' group by org_unit) o on true"
     " join org_units u on u.code = o.org_unit and u.level not in ('england', 'region')"
     " where indicator_expected (i.definition)"
     " and coalesce (i.definition -> 'alert' ->> 'data_missing', 'true') <> 'false'"

@@ -241,8 +241,8 @@ const db_stmt_t web_feeds_due_sql = { "web_feeds_due",
 const db_stmt_t web_feed_completeness_sql = { "web_feed_completeness",
     "select count (*), count (v.indicator) from (select i.code, i.data_element" S_EXPECTED
     " and coalesce (d.partner, '') = $1 and i.frequency = $2 and i.due_lag_days = $3::int) e"
-    " join lateral (select org_unit, min (period_end) first_end from observations where data_element ="
-    "   e.data_element and breakdown = 'total' group by org_unit) o on o.first_end <= $5::date"
+    " join lateral (select org_unit, min (period_end) first_end from observations where current"
+    "   and data_element = e.data_element and breakdown = 'total' group by org_unit) o on o.first_end <= $5::date"
     " join org_units u on u.code = o.org_unit and u.level not in ('england', 'region')"
     " left join indicator_points v on v.indicator = e.code and v.org_unit = o.org_unit and v.period = $4"
     "   and v.breakdown = 'total'", 5 };
